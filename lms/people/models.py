@@ -1,0 +1,142 @@
+"""People and agencies: the agency tree, learner profiles and the HR officers' scope."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
+
+
+class AgencyKind(models.TextChoices):
+    FIRST_LEVEL = "first_level", _("一級機關")
+    SECOND_LEVEL = "second_level", _("二級機關")
+    DISTRICT_OFFICE = "district_office", _("區公所")
+    SCHOOL = "school", _("學校")
+
+
+class AgencyQuerySet(MP_NodeQuerySet):
+    def subtree_of(self, agency: Agency) -> AgencyQuerySet:
+        return self.filter(path__startswith=agency.path)
+
+
+class AgencyManager(MP_NodeManager):
+    def get_queryset(self) -> AgencyQuerySet:
+        return AgencyQuerySet(self.model).order_by("path")
+
+    def subtree_of(self, agency: Agency) -> AgencyQuerySet:
+        return self.get_queryset().subtree_of(agency)
+
+
+class Agency(MP_Node):
+    """A city agency; the tree (一級機關 → 二級機關, 區公所, 學校) is what reports roll up.
+
+    A materialized path (treebeard, already a Wagtail dependency) makes "this agency and
+    everything under it" one indexed prefix query, which every scoped query relies on.
+    No PII.
+    """
+
+    code = models.CharField(_("機關代碼"), max_length=20, unique=True)
+    name = models.CharField(_("機關名稱"), max_length=100)
+    kind = models.CharField(_("機關類型"), max_length=20, choices=AgencyKind.choices)
+
+    objects = AgencyManager()
+
+    class Meta:
+        verbose_name = _("機關")
+        verbose_name_plural = _("機關")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RankSeries(models.TextChoices):
+    """官等."""
+
+    JUNIOR = "junior", _("委任")
+    INTERMEDIATE = "intermediate", _("薦任")
+    SENIOR = "senior", _("簡任")
+
+
+class EmploymentType(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", _("公務人員")
+    TEACHER = "teacher", _("教師")
+    CONTRACT = "contract", _("約聘僱人員")
+
+
+class PersonQuerySet(models.QuerySet):
+    def for_agency_subtree(self, agency: Agency) -> PersonQuerySet:
+        return self.filter(for_agency_subtree_q(agency))
+
+    def visible_to(self, user) -> PersonQuerySet:
+        """The people a user may see: everyone for staff, their subtree for an officer, else themselves."""
+        from lms.people.roles import Role, has_role
+
+        if not user.is_authenticated:
+            return self.none()
+        if user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR):
+            return self
+        officer = getattr(user, "agency_officer", None)
+        if officer is not None:
+            return self.for_agency_subtree(officer.agency)
+        return self.filter(user=user)
+
+
+def for_agency_subtree_q(agency: Agency, prefix: str = "agency") -> Q:
+    """The Q twin of PersonQuerySet.for_agency_subtree, for querysets that reach Person through a relation."""
+    return Q(**{f"{prefix}__path__startswith": agency.path})
+
+
+class Person(models.Model):
+    """A learner's profile: the attributes that eligibility rules and reports use.
+
+    No national ID number is stored here (see DEVELOPERS.md, privacy). The user account
+    is optional: most of the city's staff are learners in records before they ever log in.
+    PII: name, e-mail, employee number.
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="person"
+    )
+    employee_number = models.CharField(_("員工編號"), max_length=20, unique=True)
+    name = models.CharField(_("姓名"), max_length=50)
+    email = models.EmailField(_("電子郵件"), blank=True)
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="people", verbose_name=_("服務機關"))
+    rank_series = models.CharField(_("官等"), max_length=20, choices=RankSeries.choices, blank=True)
+    grade = models.PositiveSmallIntegerField(
+        _("職等"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(14)]
+    )
+    is_supervisor = models.BooleanField(_("主管"), default=False)
+    employment_type = models.CharField(_("人員類別"), max_length=20, choices=EmploymentType.choices)
+    is_active = models.BooleanField(_("在職"), default=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("學員")
+        verbose_name_plural = _("學員")
+        ordering = ["employee_number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(grade__isnull=True) | Q(grade__gte=1, grade__lte=14), name="person_grade_1_to_14"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.employee_number}）"
+
+
+class AgencyOfficer(models.Model):
+    """Binds an agency HR officer's account to the agency subtree they may see. PII: none beyond the user link."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_officer")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers", verbose_name=_("機關"))
+
+    class Meta:
+        verbose_name = _("機關人事人員")
+        verbose_name_plural = _("機關人事人員")
+
+    def __str__(self) -> str:
+        return f"{self.user} → {self.agency}"

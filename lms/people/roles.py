@@ -1,0 +1,40 @@
+"""Roles are Django groups. Other apps add permissions to them in their own post_migrate handlers."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    TRAINEE = "學員"
+    TRAINING_STAFF = "訓練承辦人"
+    AGENCY_OFFICER = "機關人事人員"
+    ADMINISTRATOR = "系統管理者"
+
+
+def has_role(user, role: Role) -> bool:
+    if not user.is_authenticated:
+        return False
+    cache = getattr(user, "_role_names", None)
+    if cache is None:
+        cache = set(user.groups.values_list("name", flat=True))
+        user._role_names = cache
+    return role.value in cache
+
+
+def ensure_role_groups(**kwargs) -> None:
+    from django.contrib.auth.models import Group
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.value)
+
+
+def grant_permissions(role: Role, codenames: list[str]) -> None:
+    """Give a role the named permissions ("app_label.codename"); idempotent."""
+    from django.contrib.auth.models import Group, Permission
+
+    group, _ = Group.objects.get_or_create(name=role.value)
+    for full in codenames:
+        app_label, codename = full.split(".", 1)
+        permission = Permission.objects.get(content_type__app_label=app_label, codename=codename)
+        group.permissions.add(permission)

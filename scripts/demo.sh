@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Set up and run the LMS with demo data: virtualenv, install, migrate, load_demo, serve on
+# http://127.0.0.1:8000 with SQLite (var/lms.sqlite3) and Celery tasks run in-process.
+# With DATABASE_URL / REDIS_URL set it uses those instead (start a worker with
+# `.venv/bin/celery -A lms worker` then).
+set -euo pipefail
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+ensure_venv requirements.txt
+"$PY" manage.py migrate --no-input
+"$PY" manage.py load_demo
+echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+exec "$PY" manage.py runserver 127.0.0.1:8000 --insecure

@@ -1,0 +1,1 @@
+"""Public Python API of the LRS for the rest of the LMS."""

@@ -1,0 +1,1 @@
+"""xAPI statement and document storage (see xapi/README.md)."""

@@ -1,0 +1,1 @@
+"""Signals sent on commit when statements are stored or voided."""

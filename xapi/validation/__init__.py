@@ -1,0 +1,1 @@
+"""Validation of xAPI requests at the edge."""
