@@ -1,0 +1,157 @@
+"""The catalog in the Wagtail admin: snippet viewsets for the `courses` models, grouped in one menu.
+
+Panels live on the viewsets (as in bakerydemo's CountryModelViewSet), so `courses` stays free of
+admin layout.
+"""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import (
+    FieldPanel,
+    FieldRowPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    PublishingPanel,
+    TabbedInterface,
+)
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.forms import CourseAdminForm
+from courses.models import CertificationTrack, CompetencyAxis, Course, LearningPath, Offering, Topic
+
+
+class CourseViewSet(SnippetViewSet):
+    model = Course
+    icon = "doc-full"
+    menu_label = _("課程")
+    list_display = ["code", "title", "modality", "credit_hours", "live"]
+    list_filter = ["modality", "live", "topics", "competency_axis"]
+    search_fields = ["title", "code", "summary"]
+    ordering = ["code"]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(
+                [
+                    FieldRowPanel([FieldPanel("code"), FieldPanel("credit_hours")]),
+                    FieldPanel("title"),
+                    FieldPanel("summary"),
+                    FieldRowPanel([FieldPanel("modality"), FieldPanel("competency_axis")]),
+                    FieldPanel("topics"),
+                ],
+                heading=_("基本資料"),
+            ),
+            ObjectList([FieldPanel("body"), FieldPanel("learning_outcomes")], heading=_("課程內容")),
+            ObjectList(
+                [
+                    FieldPanel("audience"),
+                    MultiFieldPanel(
+                        [
+                            FieldPanel("eligible_rank_series"),
+                            FieldRowPanel([FieldPanel("min_grade"), FieldPanel("max_grade")]),
+                            FieldPanel("supervisors_only"),
+                            FieldPanel("eligible_agency_kinds"),
+                        ],
+                        heading=_("參訓資格"),
+                    ),
+                    FieldPanel("prerequisites"),
+                ],
+                heading=_("對象與資格"),
+            ),
+            ObjectList([PublishingPanel()], heading=_("發布排程")),
+        ],
+        base_form_class=CourseAdminForm,
+    )
+
+
+class OfferingViewSet(SnippetViewSet):
+    model = Offering
+    icon = "date"
+    menu_label = _("班期")
+    list_display = ["code", "course", "start_date", "end_date", "modality", "capacity", "is_cancelled"]
+    list_filter = ["modality", "is_cancelled", "requires_approval", "start_date"]
+    search_fields = ["code"]
+    ordering = ["-start_date"]
+    panels = [
+        FieldPanel("course"),
+        FieldRowPanel([FieldPanel("code"), FieldPanel("term")]),
+        FieldRowPanel([FieldPanel("start_date"), FieldPanel("end_date")]),
+        FieldRowPanel([FieldPanel("hours"), FieldPanel("capacity"), FieldPanel("attendance_threshold")]),
+        MultiFieldPanel(
+            [
+                FieldRowPanel([FieldPanel("enrollment_opens"), FieldPanel("enrollment_closes")]),
+                FieldPanel("cancellation_deadline"),
+                FieldPanel("requires_approval"),
+            ],
+            heading=_("報名"),
+        ),
+        MultiFieldPanel(
+            [FieldPanel("modality"), FieldPanel("venue"), FieldPanel("meeting_url")], heading=_("上課方式")
+        ),
+        InlinePanel("sessions", heading=_("上課日"), label=_("上課日")),
+        FieldPanel("is_cancelled"),
+    ]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("主題")
+    list_display = ["name", "slug", "sort_order"]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description"), FieldPanel("sort_order")]
+
+
+class CompetencyAxisViewSet(SnippetViewSet):
+    model = CompetencyAxis
+    icon = "list-ul"
+    menu_label = _("職能構面")
+    list_display = ["name", "slug", "sort_order"]
+    panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("sort_order")]
+
+
+class LearningPathViewSet(SnippetViewSet):
+    model = LearningPath
+    icon = "site"
+    menu_label = _("學習地圖")
+    list_display = ["code", "title"]
+    panels = [
+        FieldPanel("code"),
+        FieldPanel("title"),
+        FieldPanel("description"),
+        InlinePanel("steps", heading=_("模組與課程"), label=_("課程")),
+    ]
+
+
+class CertificationTrackViewSet(SnippetViewSet):
+    model = CertificationTrack
+    icon = "success"
+    menu_label = _("認證")
+    list_display = ["code", "name", "issuing_body", "validity_months"]
+    panels = [
+        FieldRowPanel([FieldPanel("code"), FieldPanel("name")]),
+        FieldPanel("description"),
+        FieldRowPanel([FieldPanel("issuing_body"), FieldPanel("issuing_body_other")]),
+        FieldPanel("required_courses"),
+        FieldRowPanel(
+            [FieldPanel("required_hours"), FieldPanel("min_attendance_percent"), FieldPanel("completion_window_months")]
+        ),
+        FieldPanel("validity_months"),
+        InlinePanel("assessments", heading=_("評量"), label=_("評量")),
+    ]
+
+
+class CatalogViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("課程目錄")
+    menu_icon = "folder-open-inverse"
+    menu_order = 150
+    items = (
+        CourseViewSet,
+        OfferingViewSet,
+        TopicViewSet,
+        CompetencyAxisViewSet,
+        LearningPathViewSet,
+        CertificationTrackViewSet,
+    )
+
+
+register_snippet(CatalogViewSetGroup)
