@@ -38,6 +38,7 @@ def test_site_defaults_to_traditional_chinese_and_keeps_english(client, catalog)
     english = client.get("/catalog/", headers={"accept-language": "en"})
     assert english.headers["Content-Language"] == "en"
     assert 'lang="en"' in english.content.decode()
+    assert "Course catalog" in english.content.decode() and "Filter" in english.content.decode()
 
 
 def test_catalog_lists_published_courses_only(client, catalog):
