@@ -9,6 +9,10 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 WAGTAILADMIN_BASE_URL = "http://testserver"
 
+# Tasks run in-process in tests even with REDIS_URL; tests marked `celery_worker` switch the
+# app to the real broker and start a real worker (tests/conftest.py).
+CELERY_TASK_ALWAYS_EAGER = True
+
 # Parallel test processes (pytest-xdist) share one Redis: each gets its own Celery queue and
 # cache prefix, so a worker only runs its own process's tasks against its own test database.
 _xdist_worker = os.environ.get("PYTEST_XDIST_WORKER", "")
