@@ -29,8 +29,8 @@ class AttachmentPart:
     headers: dict = field(default_factory=dict)
 
 
-def _same_statement(incoming: dict, stored: dict) -> bool:
-    ignore = set(_LRS_PROPERTIES) | ({"timestamp"} if "timestamp" not in incoming else set())
+def _same_statement(incoming: dict, stored: dict, *, had_timestamp: bool) -> bool:
+    ignore = set(_LRS_PROPERTIES) | ({"timestamp"} if not had_timestamp else set())
     left = comparable_statement(incoming, ignore)
     right = comparable_statement(stored, ignore)
     if "timestamp" in left:
@@ -156,6 +156,7 @@ def record_statements(
     stored = format_timestamp(now)
     authority = authority or (credential.authority if credential else None)
     seen = set()
+    had_timestamp = ["timestamp" in statement for statement in batch]
     for index, statement in enumerate(batch):
         statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
         if statement["id"] in seen:
@@ -171,11 +172,11 @@ def record_statements(
     with transaction.atomic():
         existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
         new = []
-        for statement in batch:
+        for statement, timestamped in zip(batch, had_timestamp, strict=True):
             previous = existing.get(uuid.UUID(statement["id"]))
             if previous is None:
                 new.append(statement)
-            elif not _same_statement(statement, previous):
+            elif not _same_statement(statement, previous, had_timestamp=timestamped):
                 raise Conflict(f"statement {statement['id']} is already stored with different content")
         _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
     return [uuid.UUID(statement["id"]) for statement in batch]
