@@ -174,9 +174,7 @@ def test_query_filters_by_agent_verb_activity_and_registration(xapi):
 def test_related_filters_look_into_context_and_members(xapi):
     parent = "http://example.org/course/parent"
     instructor = make_agent(9)
-    statement = make_statement(
-        context={"instructor": instructor, "contextActivities": {"parent": [{"id": parent}]}}
-    )
+    statement = make_statement(context={"instructor": instructor, "contextActivities": {"parent": [{"id": parent}]}})
     post(xapi, statement)
     assert xapi.get("/statements", {"activity": parent}).json()["statements"] == []
     assert len(xapi.get("/statements", {"activity": parent, "related_activities": "true"}).json()["statements"]) == 1

@@ -114,7 +114,7 @@ def _row(statement: dict, credential: Credential | None) -> Statement:
     object_type = obj.get("objectType", "Activity")
     registration = statement.get("context", {}).get("registration")
     return Statement(
-        statement_id=statement["id"],
+        statement_id=uuid.UUID(statement["id"]),
         data=statement,
         actor_key=agent_key(statement["actor"]) or "",
         verb_id=iri_key(statement["verb"]["id"]),
