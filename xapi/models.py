@@ -90,7 +90,9 @@ class Statement(models.Model):
     `object_activity_id` for `verb` and `activity`, `registration`, `ref_statement_id` (the
     StatementRef target) so that queries can also return statements referring to matches
     (xAPI 1.0.3 §2.5.1). Ordering and paging use (stored, seq), seq being the insert order, so
-    a batch with one `stored` value still pages stably. Every filter index ends with `stored`.
+    a batch with one `stored` value still pages stably. Every filter index ends with `stored`, so
+    each filter is one ordered index scan that stops at the page size; referring statements
+    (StatementRef objects, voiding statements) have a partial index of their own.
 
     PII: actor and context agents may hold names and e-mail addresses of learners.
     """
@@ -119,6 +121,9 @@ class Statement(models.Model):
             models.Index(fields=["object_activity_id", "stored"], name="xapi_stmt_activity"),
             models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
             models.Index(fields=["ref_statement_id"], name="xapi_stmt_ref"),
+            models.Index(
+                fields=["stored", "seq"], condition=models.Q(ref_statement_id__isnull=False), name="xapi_stmt_referrers"
+            ),
             models.Index(fields=["credential", "stored"], name="xapi_stmt_credential"),
         ]
 

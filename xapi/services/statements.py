@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from xapi import signals
@@ -169,16 +169,20 @@ def record_statements(
             statement["authority"] = authority
         statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
 
-    with transaction.atomic():
-        existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
-        new = []
-        for statement, timestamped in zip(batch, had_timestamp, strict=True):
-            previous = existing.get(uuid.UUID(statement["id"]))
-            if previous is None:
-                new.append(statement)
-            elif not _same_statement(statement, previous, had_timestamp=timestamped):
-                raise Conflict(f"statement {statement['id']} is already stored with different content")
-        _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+    try:
+        with transaction.atomic():
+            existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
+            new = []
+            for statement, timestamped in zip(batch, had_timestamp, strict=True):
+                previous = existing.get(uuid.UUID(statement["id"]))
+                if previous is None:
+                    new.append(statement)
+                elif not _same_statement(statement, previous, had_timestamp=timestamped):
+                    raise Conflict(f"statement {statement['id']} is already stored with different content")
+            _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+    except IntegrityError as exc:
+        # Two requests stored the same statement id at once; the loser is told to retry.
+        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
     return [uuid.UUID(statement["id"]) for statement in batch]
 
 
