@@ -398,3 +398,19 @@ def test_signed_statement_with_wrong_payload_or_algorithm_is_rejected(xapi):
     body, content_type = signed_body(make_statement_with_id(), alg="HS256")
     assert post(xapi, body, content_type=content_type).status_code == 400
     assert api.count_statements() == 0
+
+
+def test_related_filters_combine_with_each_other_and_with_plain_filters(xapi):
+    parent = "http://example.org/course/combined"
+    instructor = make_agent(8)
+    statement = make_statement(context={"instructor": instructor, "contextActivities": {"grouping": [{"id": parent}]}})
+    post(
+        xapi,
+        [statement, make_statement(actor=make_agent(5), context={"contextActivities": {"grouping": [{"id": parent}]}})],
+    )
+    both = {"agent": json.dumps(instructor), "related_agents": "true", "activity": parent, "related_activities": "true"}
+    assert len(xapi.get("/statements", both).json()["statements"]) == 1
+    actor_and_related_activity = {"agent": json.dumps(make_agent(5)), "activity": parent, "related_activities": "true"}
+    assert len(xapi.get("/statements", actor_and_related_activity).json()["statements"]) == 1
+    with_verb = {**both, "verb": "http://example.org/verbs/none"}
+    assert xapi.get("/statements", with_verb).json()["statements"] == []

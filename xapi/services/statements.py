@@ -216,13 +216,22 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     stored_at = rows[0].stored
     agent_rows, activity_rows, definitions = [], [], {}
     for row, statement in zip(rows, batch, strict=True):
-        for key, relation in dict.fromkeys(_agent_rows(statement)):
-            agent_rows.append(StatementAgent(statement=row, agent_key=key, relation=relation, stored=stored_at))
+        # One side row per distinct key per statement, so side-table scans never repeat a statement.
+        agents: dict[str, str] = {}
+        for key, relation in _agent_rows(statement):
+            agents.setdefault(key, relation)
+        agent_rows.extend(
+            StatementAgent(statement=row, agent_key=key, relation=relation, stored=stored_at)
+            for key, relation in agents.items()
+        )
+        activities: dict[str, str] = {}
         for activity_id, relation, definition in _activity_rows(statement):
-            activity_rows.append(
-                StatementActivity(statement=row, activity_id=iri_key(activity_id), relation=relation, stored=stored_at)
-            )
+            activities.setdefault(iri_key(activity_id), relation)
             definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
+        activity_rows.extend(
+            StatementActivity(statement=row, activity_id=key, relation=relation, stored=stored_at)
+            for key, relation in activities.items()
+        )
     StatementAgent.objects.bulk_create(agent_rows)
     StatementActivity.objects.bulk_create(activity_rows)
     _save_activities(definitions, define=define)
