@@ -14,6 +14,7 @@ from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse
 from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
+from .bulk import insert_rows
 from .keys import agent_key, iri_key
 from .signatures import check_signature, comparable_statement
 
@@ -109,24 +110,43 @@ def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, di
     return rows
 
 
-def _row(statement: dict, credential: Credential | None) -> Statement:
+_STATEMENT_COLUMNS = [
+    "statement_id",
+    "data",
+    "actor_key",
+    "verb_id",
+    "object_activity_id",
+    "object_agent_key",
+    "ref_statement_id",
+    "registration",
+    "timestamp",
+    "stored",
+    "voided",
+    "is_voiding",
+    "credential_id",
+]
+
+
+def _row(statement: dict, credential: Credential | None) -> dict:
+    """The Statement column values, derived once at ingest (see the Statement docstring)."""
     obj = statement["object"]
     object_type = obj.get("objectType", "Activity")
     registration = statement.get("context", {}).get("registration")
-    return Statement(
-        statement_id=uuid.UUID(statement["id"]),
-        data=statement,
-        actor_key=agent_key(statement["actor"]) or "",
-        verb_id=iri_key(statement["verb"]["id"]),
-        object_activity_id=iri_key(obj["id"]) if object_type == "Activity" else None,
-        object_agent_key=agent_key(obj) if object_type in ("Agent", "Group") else None,
-        ref_statement_id=obj["id"] if object_type == "StatementRef" else None,
-        registration=registration,
-        timestamp=parse_timestamp(statement["timestamp"]),
-        stored=parse_timestamp(statement["stored"]),
-        is_voiding=statement["verb"]["id"] == VOIDED,
-        credential=credential,
-    )
+    return {
+        "statement_id": uuid.UUID(statement["id"]),
+        "data": statement,
+        "actor_key": agent_key(statement["actor"]) or "",
+        "verb_id": iri_key(statement["verb"]["id"]),
+        "object_activity_id": iri_key(obj["id"]) if object_type == "Activity" else None,
+        "object_agent_key": agent_key(obj) if object_type in ("Agent", "Group") else None,
+        "ref_statement_id": uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
+        "registration": uuid.UUID(registration) if registration else None,
+        "timestamp": parse_timestamp(statement["timestamp"]),
+        "stored": parse_timestamp(statement["stored"]),
+        "voided": False,
+        "is_voiding": statement["verb"]["id"] == VOIDED,
+        "credential_id": credential.pk if credential else None,
+    }
 
 
 def record_statements(
@@ -195,16 +215,16 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     if not batch:
         return
     rows = [_row(statement, credential) for statement in batch]
-    voiding_targets = {row.ref_statement_id for row in rows if row.is_voiding}
+    voiding_targets = {row["ref_statement_id"] for row in rows if row["is_voiding"]}
     voided_ids: list[uuid.UUID] = []
     if voiding_targets:
         # xAPI 1.0.3 §2.3.2: a voiding statement that targets a voiding statement voids nothing.
-        in_batch = {row.statement_id: row for row in rows}
+        in_batch = {row["statement_id"]: row for row in rows}
         for target in voiding_targets:
-            row = in_batch.get(uuid.UUID(str(target)))
-            if row is not None and not row.is_voiding:
-                row.voided = True
-                voided_ids.append(row.statement_id)
+            row = in_batch.get(target)
+            if row is not None and not row["is_voiding"]:
+                row["voided"] = True
+                voided_ids.append(row["statement_id"])
         stored_targets = list(
             Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False, voided=False).values_list(
                 "statement_id", flat=True
@@ -212,28 +232,24 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         )
         Statement.objects.filter(statement_id__in=stored_targets).update(voided=True)
         voided_ids.extend(stored_targets)
-    Statement.objects.bulk_create(rows)
-    stored_at = rows[0].stored
+    seqs = insert_rows(
+        Statement, _STATEMENT_COLUMNS, [tuple(row[c] for c in _STATEMENT_COLUMNS) for row in rows], with_pk=True
+    )
+    stored_at = rows[0]["stored"]
     agent_rows, activity_rows, definitions = [], [], {}
-    for row, statement in zip(rows, batch, strict=True):
+    for seq, statement in zip(seqs, batch, strict=True):
         # One side row per distinct key per statement, so side-table scans never repeat a statement.
         agents: dict[str, str] = {}
         for key, relation in _agent_rows(statement):
             agents.setdefault(key, relation)
-        agent_rows.extend(
-            StatementAgent(statement=row, agent_key=key, relation=relation, stored=stored_at)
-            for key, relation in agents.items()
-        )
+        agent_rows.extend((seq, key, relation, stored_at) for key, relation in agents.items())
         activities: dict[str, str] = {}
         for activity_id, relation, definition in _activity_rows(statement):
             activities.setdefault(iri_key(activity_id), relation)
             definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
-        activity_rows.extend(
-            StatementActivity(statement=row, activity_id=key, relation=relation, stored=stored_at)
-            for key, relation in activities.items()
-        )
-    StatementAgent.objects.bulk_create(agent_rows)
-    StatementActivity.objects.bulk_create(activity_rows)
+        activity_rows.extend((seq, key, relation, stored_at) for key, relation in activities.items())
+    insert_rows(StatementAgent, ["statement_id", "agent_key", "relation", "stored"], agent_rows)
+    insert_rows(StatementActivity, ["statement_id", "activity_id", "relation", "stored"], activity_rows)
     _save_activities(definitions, define=define)
     if attachments:
         Attachment.objects.bulk_create(
@@ -243,7 +259,7 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
             ],
             ignore_conflicts=True,
         )
-    ids = [row.statement_id for row in rows]
+    ids = [row["statement_id"] for row in rows]
     transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
     if voided_ids:
         transaction.on_commit(lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)))
