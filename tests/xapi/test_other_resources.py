@@ -73,3 +73,16 @@ def test_alternate_request_syntax_is_gone_in_2_0(xapi):
     response = alternate(xapi, "POST", {"content": json.dumps(make_statement())})
     assert response.status_code == 400
     assert api.count_statements() == 0
+
+
+def test_activity_definitions_need_the_define_scope(client_with_scopes):
+    activity = {"id": "http://example.org/activities/undefined", "definition": {"name": {"en-US": "x"}}}
+    writer = client_with_scopes("statements/write", "statements/read")
+    assert writer.post("/statements", make_statement(object=activity)).status_code == 200
+    assert writer.get("/activities", {"activityId": activity["id"]}).json() == {
+        "objectType": "Activity",
+        "id": activity["id"],
+    }
+    definer = client_with_scopes("statements/write", "define", "statements/read", name="definer")
+    definer.post("/statements", make_statement(object=activity))
+    assert definer.get("/activities", {"activityId": activity["id"]}).json()["definition"] == activity["definition"]

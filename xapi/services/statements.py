@@ -283,11 +283,15 @@ def merge_definition(old: dict | None, new: dict | None) -> dict | None:
 
 
 def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
-    # The canonical Activity: one row per id; a statement carrying a definition replaces it when
-    # the credential may define (xAPI 1.0.3 §2.4.4.1 "LRS ... MAY update its internal representation").
+    # The canonical Activity: one row per id, its definition merged from statements sent with the
+    # "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
     known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
     Activity.objects.bulk_create(
-        [Activity(activity_id=a, definition=d or {}) for a, d in definitions.items() if a not in known],
+        [
+            Activity(activity_id=a, definition=(d or {}) if define else {})
+            for a, d in definitions.items()
+            if a not in known
+        ],
         ignore_conflicts=True,
     )
     if define:
