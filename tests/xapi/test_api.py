@@ -115,3 +115,17 @@ def test_admin_creates_a_credential_and_shows_the_secret_once(admin_client):
     assert credential.scopes == ["statements/write"]
     messages = [str(message) for message in response.context["messages"]]
     assert any(credential.key in message for message in messages)
+
+
+def test_admin_lists_and_edits_credentials_without_showing_secrets(admin_client):
+    credential, secret = api.get_or_create_credential("LMS", ["all"])
+    listing = admin_client.get("/admin/xapi_credentials/")
+    assert listing.status_code == 200
+    assert credential.key in listing.content.decode() and secret not in listing.content.decode()
+    edit_url = f"/admin/xapi_credentials/edit/{credential.pk}/"
+    assert admin_client.get(edit_url).status_code == 200
+    response = admin_client.post(edit_url, {"name": "LMS", "scopes": ["statements/read"]})
+    assert response.status_code == 302
+    credential.refresh_from_db()
+    assert credential.scopes == ["statements/read"] and not credential.is_active
+    assert credential.check_secret(secret)
