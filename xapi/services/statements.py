@@ -294,14 +294,22 @@ def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> No
         ],
         ignore_conflicts=True,
     )
-    if define:
-        changed = []
-        for activity_id, activity in known.items():
-            definition = merge_definition(activity.definition, definitions[activity_id])
-            if definition and activity.definition != definition:
-                activity.definition = definition
-                changed.append(activity)
-        Activity.objects.bulk_update(changed, ["definition"])
+    if not define:
+        return
+    stale = [
+        activity.pk
+        for activity_id, activity in known.items()
+        if merge_definition(activity.definition, definitions[activity_id]) != activity.definition
+    ]
+    if not stale:
+        return
+    # Lock in primary-key order so concurrent batches cannot deadlock, and merge into the
+    # locked (current) definition so that no concurrent merge is lost.
+    changed = []
+    for activity in Activity.objects.filter(pk__in=stale).order_by("pk").select_for_update():
+        activity.definition = merge_definition(activity.definition, definitions[activity.activity_id])
+        changed.append(activity)
+    Activity.objects.bulk_update(changed, ["definition"])
 
 
 def void_statement(
