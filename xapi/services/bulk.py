@@ -10,6 +10,9 @@ import json
 
 from django.db import connection, models
 
+# Below this many rows a plain multi-row INSERT costs fewer round trips than COPY's handshake.
+COPY_THRESHOLD = 20
+
 
 def insert_rows(
     model: type[models.Model], columns: list[str], rows: list[tuple], *, with_pk: bool = False
@@ -20,7 +23,7 @@ def insert_rows(
     json_columns = {
         index for index, name in enumerate(columns) if isinstance(model._meta.get_field(name), models.JSONField)
     }
-    if connection.vendor != "postgresql":
+    if connection.vendor != "postgresql" or len(rows) < COPY_THRESHOLD:
         objects = [model(**dict(zip(columns, row, strict=True))) for row in rows]
         model.objects.bulk_create(objects)
         return [obj.pk for obj in objects] if with_pk else []

@@ -255,7 +255,7 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         Attachment.objects.bulk_create(
             [
                 Attachment(sha2=sha2, content_type=part.content_type, content=part.content)
-                for sha2, part in attachments.items()
+                for sha2, part in sorted(attachments.items())
             ],
             ignore_conflicts=True,
         )
@@ -286,10 +286,12 @@ def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> No
     # The canonical Activity: one row per id, its definition merged from statements sent with the
     # "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
     known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
+    # Sorted: concurrent batches then take the unique-index locks of new ids in one order and
+    # cannot deadlock each other.
     Activity.objects.bulk_create(
         [
-            Activity(activity_id=a, definition=(d or {}) if define else {})
-            for a, d in definitions.items()
+            Activity(activity_id=a, definition=(definitions[a] or {}) if define else {})
+            for a in sorted(definitions)
             if a not in known
         ],
         ignore_conflicts=True,
