@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from xapi import signals
@@ -283,34 +283,38 @@ def merge_definition(old: dict | None, new: dict | None) -> dict | None:
 
 
 def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
-    # The canonical Activity: one row per id, its definition merged from statements sent with the
-    # "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
+    """The canonical Activity: one row per id, its definition merged from statements sent with
+    the "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
+
+    In the steady state every Activity exists with its definition and this is one SELECT. When a
+    batch adds or changes Activities, the maintenance is serialized across batches by a
+    transaction-level advisory lock: inserting new ids and updating changed rows in two steps
+    could otherwise deadlock two concurrent batches. Merges read the row under that lock, so no
+    concurrent merge is lost.
+    """
     known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
-    # Sorted: concurrent batches then take the unique-index locks of new ids in one order and
-    # cannot deadlock each other.
+    new = [activity_id for activity_id in sorted(definitions) if activity_id not in known]
+    stale = define and any(
+        merge_definition(activity.definition, definitions[activity_id]) != activity.definition
+        for activity_id, activity in known.items()
+    )
+    if not new and not stale:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('xapi_activity'))")
     Activity.objects.bulk_create(
-        [
-            Activity(activity_id=a, definition=(definitions[a] or {}) if define else {})
-            for a in sorted(definitions)
-            if a not in known
-        ],
+        [Activity(activity_id=a, definition=(definitions[a] or {}) if define else {}) for a in new],
         ignore_conflicts=True,
     )
-    if not define:
-        return
-    stale = [
-        activity.pk
-        for activity_id, activity in known.items()
-        if merge_definition(activity.definition, definitions[activity_id]) != activity.definition
-    ]
     if not stale:
         return
-    # Lock in primary-key order so concurrent batches cannot deadlock, and merge into the
-    # locked (current) definition so that no concurrent merge is lost.
     changed = []
-    for activity in Activity.objects.filter(pk__in=stale).order_by("pk").select_for_update():
-        activity.definition = merge_definition(activity.definition, definitions[activity.activity_id])
-        changed.append(activity)
+    for activity in Activity.objects.filter(activity_id__in=list(known)).select_for_update():
+        definition = merge_definition(activity.definition, definitions[activity.activity_id])
+        if definition != activity.definition:
+            activity.definition = definition
+            changed.append(activity)
     Activity.objects.bulk_update(changed, ["definition"])
 
 
