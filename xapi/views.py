@@ -317,7 +317,12 @@ def _document_resource(
 _DOC_METHODS = ("GET", "PUT", "POST", "DELETE")
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("state",)))
+def _document_scopes(scope: str) -> dict[str, tuple[str, ...]]:
+    # xAPI 1.0.3 §4.2: "all/read" reads everything, writing needs the resource's own scope.
+    return {**dict.fromkeys(_DOC_METHODS, (scope,)), "GET": (scope, "all/read")}
+
+
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("state"))
 def state(xreq: XapiRequest) -> HttpResponse:
     activity_id = _iri_param(xreq, "activityId", required=True)
     agent = _agent_param(xreq)
@@ -330,14 +335,14 @@ def state(xreq: XapiRequest) -> HttpResponse:
     return _document_resource(xreq, key, "stateId", {"activityId", "agent", "registration"}, state=True)
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("profile",)))
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def activity_profile(xreq: XapiRequest) -> HttpResponse:
     activity_id = _iri_param(xreq, "activityId", required=True)
     key = documents.DocumentKey(kind="activity_profile", activity_id=activity_id)
     return _document_resource(xreq, key, "profileId", {"activityId"}, state=False)
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("profile",)))
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def agent_profile(xreq: XapiRequest) -> HttpResponse:
     agent = _agent_param(xreq)
     key = documents.DocumentKey(kind="agent_profile", agent_key=agent_key(agent))
