@@ -46,6 +46,7 @@ def test_record_statements_with_a_bad_statement_stores_nothing_and_sends_nothing
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(api.StatementInvalid) as excinfo:
         api.record_statements([make_statement(), make_statement(actor={"mbox": "bad"})])
     assert "statements[1].actor.mbox" in str(excinfo.value)
+    assert set(excinfo.value.message_dict) == {"statements[1].actor.mbox"}
     assert api.count_statements() == 0
     assert received == []
 
