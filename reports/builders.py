@@ -48,7 +48,10 @@ def _load(agency: Agency | None, year: int, as_of: dt.date, rules: list[RuleSpec
     first = min([r.first_year for r in rules] + [year])
     records = frames.to_frame(
         selectors.record_columns(
-            None if agency is None and person is None else people_qs, first_year=first, last_year=year
+            None if agency is None and person is None else people_qs,
+            first_year=first,
+            last_year=year,
+            names=selectors.COMPLIANCE_RECORD_COLUMNS,
         ),
         frames.RECORD_DTYPES,
     )

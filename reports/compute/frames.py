@@ -10,8 +10,14 @@ import pandas as pd
 def to_frame(columns, dtypes: dict | None = None) -> pd.DataFrame:
     """Build a DataFrame from rows or from COPY's CSV bytes, with the given dtypes."""
     if columns.csv is not None:
+        categorical = {n: "category" for n, t in (dtypes or {}).items() if t == "category"}
         frame = pd.read_csv(
-            io.BytesIO(columns.csv), header=None, names=columns.names, keep_default_na=False, na_values=[""]
+            io.BytesIO(columns.csv),
+            header=None,
+            names=columns.names,
+            keep_default_na=False,
+            na_values=[""],
+            dtype=categorical or None,
         )
     else:
         frame = pd.DataFrame.from_records(columns.rows, columns=columns.names)
@@ -22,6 +28,9 @@ def to_frame(columns, dtypes: dict | None = None) -> pd.DataFrame:
             frame[name] = pd.to_datetime(frame[name])
         elif dtype == "bool":
             frame[name] = frame[name].map(lambda v: v in (True, 1, "t", "true", "True", "1")).astype(bool)
+        elif dtype == "category":
+            if not isinstance(frame[name].dtype, pd.CategoricalDtype):
+                frame[name] = frame[name].fillna("").astype(str).astype("category")
         elif dtype == "str":
             frame[name] = frame[name].fillna("").astype(str)
         else:
