@@ -78,7 +78,8 @@ def load(people: int, records: int, seed: int = 20251231) -> None:
         cursor.execute(
             "TRUNCATE reports_compliancesnapshot, reports_learningrecord, reports_requirementrule_topics, "
             "reports_requirementrule_competency_axes, reports_requirementrule, people_agencymembership, "
-            "people_agencyofficer, people_person, people_agency RESTART IDENTITY CASCADE"
+            "people_agencyofficer, people_person, people_agency, courses_course_topics, courses_course, courses_topic, "
+            "courses_competencyaxis RESTART IDENTITY CASCADE"
         )
 
     # 571 agencies as on the personnel portal (shared/domain.md): 30 first-level agencies with
