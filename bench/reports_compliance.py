@@ -215,6 +215,16 @@ def load(people: int, records: int, seed: int = 20251231) -> None:
     print(f"loaded {len(agencies)} agencies, {people} learners, {records} learning records in {elapsed:.1f} s")
 
 
+def _peak_rss_mib() -> float:
+    """This process's peak resident memory. VmHWM belongs to the address space, so unlike
+    ru_maxrss it does not inherit the generating parent's peak across fork + exec."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def measure(which: str) -> dict:
     """Run in a fresh process: build one report and return seconds and peak RSS."""
     from django.db import connection
@@ -232,12 +242,17 @@ def measure(which: str) -> dict:
         )
     started = time.perf_counter()
     report = build_compliance_report(year=YEAR, agency=agency)
-    seconds = time.perf_counter() - started
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    cold = time.perf_counter() - started
+    # A second build in the same process: what a running web server or worker sees.
+    started = time.perf_counter()
+    report = build_compliance_report(year=YEAR, agency=agency)
+    warm = time.perf_counter() - started
+    peak_mib = _peak_rss_mib()
     return {
         "which": which,
         "agency": agency.code if agency else "city",
-        "seconds": round(seconds, 2),
+        "seconds": round(cold, 2),
+        "warm_seconds": round(warm, 2),
         "peak_mib": round(peak_mib, 1),
         "headcount": report.headcount,
         "rules": len(report.rules),
@@ -277,12 +292,14 @@ def main() -> int:
     city, agency = results["city"], results["agency"]
     print(f"database: {os.environ['DATABASE_URL'].rsplit('@', 1)[-1]}")
     print(
-        f"full city: {city['seconds']:.2f} s (budget {BUDGET_CITY_S:.0f} s), peak {city['peak_mib']:.0f} MiB "
+        f"full city: {city['seconds']:.2f} s first build in a fresh process, {city['warm_seconds']:.2f} s again "
+        f"(budget {BUDGET_CITY_S:.0f} s), peak {city['peak_mib']:.0f} MiB "
         f"(budget {BUDGET_CITY_MIB:.0f} MiB); {city['headcount']} learners, {city['rules']} rules, "
         f"{city['agency_rows']} agency rows, {city['noncompliant_pairs']} non-compliant (person, rule) pairs"
     )
     print(
-        f"one agency ({agency['agency']}): {agency['seconds']:.2f} s (budget {BUDGET_AGENCY_S:.0f} s), "
+        f"one agency ({agency['agency']}): {agency['seconds']:.2f} s first build in a fresh process, "
+        f"{agency['warm_seconds']:.2f} s again (budget {BUDGET_AGENCY_S:.0f} s), "
         f"peak {agency['peak_mib']:.0f} MiB; {agency['headcount']} learners, {agency['noncompliant_pairs']} pairs"
     )
     ok = (

@@ -35,6 +35,14 @@ class ComplianceReport:
         return roc_year(self.year)
 
 
+def _record_scope(agency, person, people_qs, people):
+    """Everyone (None) for the city; else the placed people's ids, or their queryset when too many."""
+    if agency is None and person is None:
+        return None
+    ids = [int(i) for i in people["person_id"].tolist()]
+    return ids if len(ids) <= selectors.MAX_ID_PARAMETERS else people_qs
+
+
 def _load(agency: Agency | None, year: int, as_of: dt.date, rules: list[RuleSpec], person: Person | None = None):
     agencies = frames.to_frame(selectors.agency_columns(), {"agency_id": "int64", "path": "str"})
     people_qs = selectors.scoped_people(agency, as_of=as_of)
@@ -48,7 +56,7 @@ def _load(agency: Agency | None, year: int, as_of: dt.date, rules: list[RuleSpec
     first = min([r.first_year for r in rules] + [year])
     records = frames.to_frame(
         selectors.record_columns(
-            None if agency is None and person is None else people_qs,
+            _record_scope(agency, person, people_qs, people),
             first_year=first,
             last_year=year,
             names=selectors.COMPLIANCE_RECORD_COLUMNS,

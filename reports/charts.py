@@ -6,8 +6,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 
 SVG_OPEN = (
-    '<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}">'
-    "<title>{}</title>"
+    '<svg class="chart" role="img" aria-label="{}" viewBox="0 0 {} {}" width="100%" height="{}"><title>{}</title>'
 )
 
 

@@ -89,7 +89,8 @@ def _course_ids_with(courses: pd.DataFrame, course_topics: pd.DataFrame, rule: R
 def rule_values(rule: RuleSpec, records: pd.DataFrame, courses: pd.DataFrame, course_topics: pd.DataFrame) -> pd.Series:
     """The measure per person over the rule's counted years: hours, or completed required courses."""
     in_years = records["year"].between(rule.first_year, rule.last_year)
-    credited = records["verb"].isin(CREDITING_VERBS)
+    # person_rule_status passes records already limited to crediting verbs; stay correct without.
+    credited = True if records.attrs.get("credited_only") else records["verb"].isin(CREDITING_VERBS)
     if rule.measure == "total_hours":
         selected = records.loc[in_years & credited]
         return selected.groupby("person_id", sort=False)["hours"].sum()
@@ -128,6 +129,8 @@ def person_rule_status(
 ) -> pd.DataFrame:
     """One row per (eligible person, rule): value so far, target, what is still missing, met or not."""
     frames = []
+    records = records.loc[records["verb"].isin(CREDITING_VERBS)]
+    records.attrs["credited_only"] = True
     for rule in rules:
         eligible = people.loc[eligible_mask(rule, people, agencies), "person_id"]
         if eligible.empty:

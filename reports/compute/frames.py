@@ -9,7 +9,9 @@ import pandas as pd
 
 def to_frame(columns, dtypes: dict | None = None) -> pd.DataFrame:
     """Build a DataFrame from rows or from COPY's CSV bytes, with the given dtypes."""
-    if columns.csv is not None:
+    if columns.csv is not None and not columns.csv:
+        frame = pd.DataFrame({name: pd.Series(dtype=object) for name in columns.names})
+    elif columns.csv is not None:
         categorical = {n: "category" for n, t in (dtypes or {}).items() if t == "category"}
         frame = pd.read_csv(
             io.BytesIO(columns.csv),
