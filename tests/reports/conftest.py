@@ -39,6 +39,21 @@ def at(y, m, d, hh=10, mm=0):
     return dt.datetime(y, m, d, hh, mm, tzinfo=TAIPEI)
 
 
+@pytest.fixture(autouse=True)
+def eager_tasks(request):
+    """Tasks run in-process in these tests even when REDIS_URL points at a broker; only the
+    tests marked celery_worker go through Redis and a real worker (tests/reports/test_worker.py)."""
+    from lms.celery import app
+
+    if "celery_worker" in request.keywords:
+        yield
+        return
+    previous = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = previous
+
+
 @pytest.fixture
 def city(django_capture_on_commit_callbacks):
     a = AgencyFactory(code="A", name="甲局")
