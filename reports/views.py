@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Offering
-from lms.people.models import Agency
+from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
 from reports.models import ReportRun
@@ -75,6 +75,7 @@ def index(request):
         request,
         "reports/index.html",
         {
+            "has_person": Person.objects.filter(user=request.user).exists(),
             "can_see_agencies": scoping.can_see_agency_reports(request.user),
             "is_staff": scoping.is_staff(request.user),
             **_year_context(parse_year(request.GET.get("year"))),

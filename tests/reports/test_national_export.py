@@ -103,3 +103,18 @@ def test_national_ids_never_appear_in_pages_reports_or_the_api(client, ids, city
         ("/api/agency/noncompliant/", {"year": 2019}),
     ]:
         assert "E123456789" not in client.get(path, params).content.decode("utf-8-sig")
+
+
+def test_import_command_stores_encrypted_ids_or_nothing(tmp_path, city):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("員工編號,身分證字號\nP1,A123456789\nNOPE,A123456789\n", encoding="utf-8")
+    with pytest.raises(CommandError):
+        call_command("import_national_ids", str(bad))
+    assert not NationalIdentity.objects.exists()
+    good = tmp_path / "good.csv"
+    good.write_text("員工編號,身分證字號\nP1,A123456789\n", encoding="utf-8")
+    call_command("import_national_ids", str(good))
+    assert NationalIdentity.objects.filter(person=city.p1).exists()
