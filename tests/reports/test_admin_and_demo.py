@@ -54,3 +54,51 @@ def test_incomplete_rules_are_rejected_by_field(fields, error_field):
     with pytest.raises(ValidationError) as excinfo:
         rule.full_clean()
     assert error_field in excinfo.value.message_dict
+
+
+def test_staff_add_a_rule_through_the_admin_form_with_checkbox_filters(client):
+    from tests.reports.factories import TopicFactory
+
+    topic = TopicFactory(slug="cyber-security")
+    client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
+    response = client.post(
+        "/admin/snippets/reports/requirementrule/add/",
+        {
+            "code": "infosec-staff",
+            "sort_order": 0,
+            "is_active": "on",
+            "name": "資安人員每年 12 小時",
+            "source": "公開資料",
+            "measure": "topic_hours",
+            "min_hours": "12",
+            "topics": [topic.pk],
+            "modalities": ["classroom", "elearning"],
+            "period": "annual",
+            "from_year": "2025",
+            "employment_types": ["civil_servant"],
+            "rank_series": [],
+            "supervisors": "any",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    rule = RequirementRule.objects.get(code="infosec-staff")
+    assert rule.modalities == ["classroom", "elearning"] and rule.employment_types == ["civil_servant"]
+    assert list(rule.topics.all()) == [topic]
+
+
+def test_an_invalid_rule_posted_in_the_admin_is_not_stored(client):
+    client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
+    response = client.post(
+        "/admin/snippets/reports/requirementrule/add/",
+        {
+            "code": "broken",
+            "sort_order": 0,
+            "name": "x",
+            "measure": "course_completion",
+            "period": "annual",
+            "from_year": "2025",
+            "supervisors": "any",
+        },
+    )
+    assert response.status_code == 200
+    assert not RequirementRule.objects.filter(code="broken").exists()
