@@ -1,9 +1,7 @@
 """Build vocabulary-conformant LMS statements (courses/vocabulary.py) and record/void them through the LRS.
 
-Statements are documents, so they are dict builders (conventions §3.7). `record` goes through
-xapi.api.record_statements once the xapi branch provides it; until then it sends the contract's
-statements_stored signal on commit exactly as the LRS would (reports.lrs), so the projection
-receivers are exercised end to end either way.
+Statements are documents, so they are dict builders (conventions §3.7). `record` and `void` go
+through xapi.api, so the projection is fed by the LRS's own on-commit signals, end to end.
 """
 
 from __future__ import annotations
@@ -12,15 +10,10 @@ import datetime as dt
 import uuid
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
-
 import xapi.api as xapi_api
 from courses.vocabulary import COURSE_ACTIVITY, HOME_PAGE, TYPE_COURSE, Extensions, Verbs
-from reports import lrs
 
 VERBS = {"completed": Verbs.COMPLETED, "passed": Verbs.PASSED, "failed": Verbs.FAILED, "earned": Verbs.EARNED}
-LMS = {"objectType": "Agent", "name": "KCG LMS", "account": {"homePage": "urn:kcg-lms:xapi:credential", "name": "lms"}}
 
 
 def make_statement(
@@ -78,17 +71,8 @@ def make_statement(
 
 
 def record(statements: list[dict]) -> list[uuid.UUID]:
-    if hasattr(xapi_api, "record_statements"):
-        return xapi_api.record_statements(statements, authority=getattr(xapi_api, "LMS_AUTHORITY", None))
-    stored = [{**s, "authority": LMS, "stored": timezone.now().isoformat()} for s in statements]
-    ids = [uuid.UUID(s["id"]) for s in stored]
-    transaction.on_commit(lambda: lrs.statements_stored.send(sender=None, statement_ids=ids, statements=stored))
-    return ids
+    return xapi_api.record_statements(statements, authority=xapi_api.LMS_AUTHORITY)
 
 
 def void(statement_id) -> None:
-    if hasattr(xapi_api, "void_statement"):
-        xapi_api.void_statement(statement_id)
-        return
-    ids = [uuid.UUID(str(statement_id))]
-    transaction.on_commit(lambda: lrs.statements_voided.send(sender=None, statement_ids=ids))
+    xapi_api.void_statement(statement_id)

@@ -86,3 +86,11 @@ def test_rebuild_replays_the_lrs(monkeypatch):
     monkeypatch.setattr(lrs, "query_statements", lambda verb, **kw: [statement] if verb == Verbs.COMPLETED else [])
     call_command("rebuild_learning_records")
     assert LearningRecord.objects.count() == 1
+
+
+def test_rebuild_from_the_real_lrs_restores_the_projection_without_voided_records(city):
+    before = sorted(LearningRecord.objects.values_list("statement_id", "credited_hours"))
+    LearningRecord.objects.all().delete()
+    call_command("rebuild_learning_records")
+    assert sorted(LearningRecord.objects.values_list("statement_id", "credited_hours")) == before
+    assert not LearningRecord.objects.filter(credited_hours=30).exists()
