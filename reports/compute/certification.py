@@ -42,14 +42,11 @@ def certification_summary(
 
     certs = certificates.merge(tracks, on="track_id", how="left")
     issued = certs.loc[certs["year"].eq(year)]
-    months = certs["validity_months"]
+    # Expiry = issue date + the track's validity; one vectorised offset per distinct validity.
     expires = pd.Series(pd.NaT, index=certs.index, dtype="datetime64[ns]")
-    has_validity = months.notna()
-    if has_validity.any():
-        offsets = certs.loc[has_validity].apply(
-            lambda row: row["occurred_on"] + pd.DateOffset(months=int(row["validity_months"])), axis=1
-        )
-        expires.loc[has_validity] = pd.to_datetime(offsets)
+    for months in certs["validity_months"].dropna().unique():
+        rows = certs["validity_months"].eq(months)
+        expires.loc[rows] = certs.loc[rows, "occurred_on"] + pd.DateOffset(months=int(months))
     expiring = certs.loc[expires.dt.year.eq(year)]
 
     parts = [

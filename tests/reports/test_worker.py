@@ -1,5 +1,7 @@
 """A report run built by a real Celery worker (Redis broker), as in production. Runs with REDIS_URL."""
 
+import time
+
 import pytest
 
 from lms.people.roles import Role
@@ -22,8 +24,6 @@ def test_a_real_worker_builds_the_run_and_the_page_sees_it_done(client):
             run.refresh_from_db()
             if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
                 break
-            import time
-
             time.sleep(0.1)
     assert run.status == ReportRun.Status.DONE and run.progress == 100
     client.force_login(staff)
