@@ -1,9 +1,10 @@
-"""Top-up loader: store generated statements through the LRS's own Python API.
+"""Top-up loader: store generated statements through the LRS's own Python code.
 
 Run by bench.xapi as `python -m bench.topup` (one process per core) with the LRS's settings in
-the environment. Going through `xapi.api.record_statements` keeps the stored rows exactly what
-the HTTP endpoint would store (validation, normalization, side tables, indexes) while skipping
-HTTP, JSON parsing and gunicorn, which are measured separately by the ingest cells.
+the environment. It calls `xapi.services.statements.record_statements` with the credential,
+exactly as the POST view does, so the stored rows are what the HTTP endpoint would store
+(validation, normalization, authority, side tables, indexes) while HTTP, JSON parsing and
+gunicorn are skipped; those are measured separately by the ingest cells.
 
 Prints `progress N` after each stored batch so the orchestrator can follow and timestamp it.
 """
@@ -30,18 +31,28 @@ def main() -> None:
 
     django.setup()
     from bench import gen
-    from xapi import api
     from xapi.models import Credential
 
     credential = Credential.objects.get(key=args.credential_key)
-    params = inspect.signature(api.record_statements).parameters
-    kwargs = {"credential": credential} if "credential" in params else {}
-    if "version" in params:
-        kwargs["version"] = "1.0.3"
+    try:
+        # The very call the HTTP view makes: same credential column, authority and version.
+        from xapi.services.statements import record_statements
+
+        def store(batch: list[dict]) -> None:
+            record_statements(batch, credential=credential, version="1.0.3")
+    except ImportError:
+        from xapi import api
+
+        params = inspect.signature(api.record_statements).parameters
+
+        def store(batch: list[dict]) -> None:
+            kwargs = {"credential": credential} if "credential" in params else {"authority": credential.authority}
+            api.record_statements(batch, version="1.0.3", **kwargs)
+
     done = 0
     for lo in range(args.start, args.stop, args.batch):
         hi = min(lo + args.batch, args.stop)
-        api.record_statements(gen.statements(args.seed, lo, hi), **kwargs)
+        store(gen.statements(args.seed, lo, hi))
         done += hi - lo
         print(f"progress {done}", flush=True)
 

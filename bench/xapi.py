@@ -4,7 +4,7 @@ Run through ./bench/xapi.sh (which starts PostgreSQL and sets DATABASE_URL). One
 
 1. recreates its own database, migrates it, creates a credential (`create_xapi_credential`);
 2. starts gunicorn (sync workers, 2 x cores + 1) and samples the RSS of master and workers;
-3. tops the store up to (target - HTTP share) through `xapi.api.record_statements`;
+3. tops the store up to (target - HTTP share) through the LRS's own `record_statements`;
 4. measures POST throughput for batches of 1, 10, 100 at 1 and 4 client processes;
 5. times PostgreSQL's own COPY of the same kind of statements into a plain table of the
    same shape, so that the LRS's rate is also given as a share of what the database can do;
@@ -292,7 +292,7 @@ class Bench:
         if count <= 0:
             return {"statements": 0, "seconds": 0.0, "rate": 0.0}
         procs_n = self.args.topup_procs or (os.cpu_count() or 1)
-        log(f"top-up {label}: {count:,} statements through xapi.api.record_statements in {procs_n} processes")
+        log(f"top-up {label}: {count:,} statements through the LRS's record_statements in {procs_n} processes")
         step = -(-count // procs_n)
         procs = []
         t0 = time.perf_counter()
@@ -317,8 +317,10 @@ class Bench:
                         "--credential-key",
                         self.key,
                     ],
-                    cwd=ROOT,
-                    env=self.env,
+                    # cwd is the app: Celery's loader puts the cwd first on sys.path, and the LRS
+                    # code must come from the app, not from this checkout; bench comes via PYTHONPATH.
+                    cwd=self.app_dir,
+                    env={**self.env, "PYTHONPATH": str(ROOT)},
                     stdout=subprocess.PIPE,
                     text=True,
                 )
@@ -591,7 +593,7 @@ def report(r: dict) -> str:
     for t in r["topup"]:
         if t["statements"]:
             lines.append(
-                f"  top-up through xapi.api.record_statements, {t['processes']} processes: "
+                f"  top-up through the LRS's record_statements (as the view calls it), {t['processes']} processes: "
                 f"{t['statements']:,} in {t['seconds']:,.0f} s = {t['rate']:,.0f} statements/s"
             )
     copy_rate = r["copy"]["rate"]
