@@ -48,6 +48,7 @@ FULL = {
     "copy_statements": 100_000,
     "copy_reps": 3,
     "query_samples": 300,
+    "query_budget_s": 120.0,  # per query kind: a pathological plan must not stall the run
 }
 QUICK = {
     "target": 20_000,
@@ -56,6 +57,7 @@ QUICK = {
     "copy_statements": 10_000,
     "copy_reps": 3,
     "query_samples": 40,
+    "query_budget_s": 20.0,
 }
 CELL_OFFSET = 100_000_000  # statement numbers of the HTTP cells, disjoint from the top-up range
 WARMUP_OFFSET = 200_000_000
@@ -213,13 +215,16 @@ class Bench:
         return proc.stdout
 
     def setup_database(self) -> None:
-        log(f"recreating database {self.args.db}")
-        with psycopg.connect(self.admin_url, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{self.args.db}" WITH (FORCE)')
-            conn.execute(f'CREATE DATABASE "{self.args.db}"')
+        if not self.args.reuse_db:
+            log(f"recreating database {self.args.db}")
+            with psycopg.connect(self.admin_url, autocommit=True) as conn:
+                conn.execute(f'DROP DATABASE IF EXISTS "{self.args.db}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{self.args.db}"')
+        # With --reuse-db this applies the app's newer migrations (e.g. indexes) to the loaded data.
         log("migrating")
         self.manage("migrate", "--noinput")
-        out = self.manage("create_xapi_credential", "bench", "--scope", "all")
+        name = f"bench-{datetime.now(UTC):%Y%m%d%H%M%S}" if self.args.reuse_db else "bench"
+        out = self.manage("create_xapi_credential", name, "--scope", "all")
         self.key, self.secret = out.strip().splitlines()[-1].split()
         self.headers = load.headers(self.key, self.secret)
 
@@ -442,7 +447,8 @@ class Bench:
         rng = random.Random(SEED)
         http = load.pool(self.base)
         hdrs = self.headers
-        checkpoints = self.checkpoints[1:-1] or self.checkpoints or [datetime.now(UTC)]
+        checkpoints = self.checkpoints[1:-1] or self.stored_range_checkpoints()
+        budget = self.cfg["query_budget_s"]
 
         def path(params: dict) -> str:
             return "/xapi/statements?" + urllib.parse.urlencode({**params, "limit": QUERY_LIMIT})
@@ -466,7 +472,11 @@ class Bench:
             for _ in range(5):  # untimed: plan cache, connections
                 load.timed_get(http, make(), hdrs)
             lat, counts, errors, first_error = [], [], 0, ""
+            stop_at = time.perf_counter() + budget
             for _ in range(n):
+                if time.perf_counter() > stop_at:
+                    log(f"  time budget of {budget:.0f} s spent after {len(lat)} samples")
+                    break
                 dt, status, body = load.timed_get(http, make(), hdrs)
                 if status != 200:
                     errors += 1
@@ -481,7 +491,10 @@ class Bench:
         log(f"query more (second page): {min(n, len(more_urls))} samples")
         rng.shuffle(more_urls)
         lat, counts, errors, first_error = [], [], 0, ""
+        stop_at = time.perf_counter() + budget
         for url in more_urls[:n]:
+            if time.perf_counter() > stop_at:
+                break
             u = urllib.parse.urlsplit(url)
             dt, status, body = load.timed_get(http, u.path + ("?" + u.query if u.query else ""), hdrs)
             if status != 200:
@@ -492,6 +505,14 @@ class Bench:
             counts.append(len(json.loads(body).get("statements", [])))
         out["more"] = self._stats(lat, counts, errors, first_error)
         return out
+
+    def stored_range_checkpoints(self) -> list[datetime]:
+        """`since` values when this run loaded nothing (--reuse-db): 10%..90% of the stored range."""
+        with psycopg.connect(self.url) as conn:
+            lo, hi = conn.execute("SELECT min(stored), max(stored) FROM xapi_statement").fetchone()
+        if lo is None:
+            return [datetime.now(UTC)]
+        return [lo + (hi - lo) * k / 10 for k in range(1, 10)]
 
     @staticmethod
     def _stats(lat: list, counts: list, errors: int, first_error: str) -> dict:
@@ -512,6 +533,8 @@ class Bench:
         self.setup_database()
         self.start_server()
         try:
+            if self.args.reuse_db:
+                return self.run_queries_only(t_start)
             self.warm_up()
             planned_http = sum(b * r * 2 for b, r in self.cfg["requests"].items())
             first = self.cfg["target"] - planned_http - self.stored
@@ -541,6 +564,21 @@ class Bench:
             }
             for c in cells
         ]
+        self.finish(t_start)
+        return self.result
+
+    def run_queries_only(self, t_start: float) -> dict:
+        """--reuse-db: time the queries on the data a previous run loaded (after new migrations)."""
+        self.analyze()
+        self.stored = self.result.get("stored_rows_counted") or 0
+        self.result["stored_statements"] = self.stored
+        self.result["topup"], self.result["ingest"], self.result["copy"] = [], [], None
+        self.result["queries"] = self.queries()
+        self.stop_server()
+        self.finish(t_start)
+        return self.result
+
+    def finish(self, t_start: float) -> None:
         s = self.sampler
         self.result["memory"] = {
             "peak_rss_total_mib": s.peak_rss / 1024,
@@ -549,35 +587,39 @@ class Bench:
             "processes": s.peak_procs,
         }
         self.result["seconds_total"] = time.perf_counter() - t_start
-        self.result["targets"] = self.verdicts()
-        return self.result
+        self.result["targets"] = verdicts(self.result)
 
-    def verdicts(self) -> list[dict]:
-        r = self.result
-        cell = {(c["batch"], c["clients"]): c for c in r["ingest"]}
+
+def verdicts(r: dict) -> list[dict]:
+    """PASS/FAIL of each target that this run measured."""
+    out = []
+    cell = {(c["batch"], c["clients"]): c for c in r["ingest"]}
+    if cell:
         share = cell[(100, 4)]["rate"] / r["copy"]["rate"]
         b1 = cell[(1, 4)]["rate"]
-        out = [
+        out.append(
             {
                 "target": "batch 100 x 4 clients >= 25% of COPY",
                 "value": f"{share:.1%}",
                 "pass": share >= TARGET_COPY_SHARE and not cell[(100, 4)]["errors"],
-            },
+            }
+        )
+        out.append(
             {
                 "target": "batch 1 x 4 clients >= 500 statements/s",
                 "value": f"{b1:,.0f}/s",
                 "pass": b1 >= TARGET_BATCH1_RATE and not cell[(1, 4)]["errors"],
-            },
-        ]
-        for name, q in r["queries"].items():
-            out.append(
-                {
-                    "target": f"query {name} p95 <= 50 ms",
-                    "value": f"{q['p95_ms']:.1f} ms",
-                    "pass": q["p95_ms"] <= TARGET_QUERY_P95_MS and not q["errors"] and q["samples"] > 0,
-                }
-            )
-        return out
+            }
+        )
+    for name, q in r["queries"].items():
+        out.append(
+            {
+                "target": f"query {name} p95 <= 50 ms",
+                "value": f"{q['p95_ms']:.1f} ms",
+                "pass": q["p95_ms"] <= TARGET_QUERY_P95_MS and not q["errors"] and q["samples"] > 0,
+            }
+        )
+    return out
 
 
 def report(r: dict) -> str:
@@ -596,32 +638,35 @@ def report(r: dict) -> str:
                 f"  top-up through the LRS's record_statements (as the view calls it), {t['processes']} processes: "
                 f"{t['statements']:,} in {t['seconds']:,.0f} s = {t['rate']:,.0f} statements/s"
             )
-    copy_rate = r["copy"]["rate"]
+    if r["ingest"]:
+        copy_rate = r["copy"]["rate"]
+        lines += [
+            "",
+            "Ingest: POST /xapi/statements (client processes, keep-alive)",
+            f"  {'batch':>5} {'clients':>7} {'requests':>8} {'stmts':>7} {'errors':>6} {'secs':>6} "
+            f"{'stmts/s':>8} {'%COPY':>6} {'p50 ms':>7} {'p95 ms':>7}  target",
+        ]
+        for c in r["ingest"]:
+            target = ""
+            if (c["batch"], c["clients"]) == (100, 4):
+                ok = c["rate"] / copy_rate >= TARGET_COPY_SHARE and not c["errors"]
+                target = f">= 25% of COPY  {'PASS' if ok else 'FAIL'}"
+            elif (c["batch"], c["clients"]) == (1, 4):
+                ok = c["rate"] >= TARGET_BATCH1_RATE and not c["errors"]
+                target = f">= 500/s  {'PASS' if ok else 'FAIL'}"
+            lines.append(
+                f"  {c['batch']:>5} {c['clients']:>7} {c['requests']:>8} {c['statements']:>7} {c['errors']:>6} "
+                f"{c['seconds']:>6.1f} {c['rate']:>8,.0f} {c['rate'] / copy_rate:>6.1%} {c['p50_ms']:>7.1f} "
+                f"{c['p95_ms']:>7.1f}  {target}"
+            )
+            if c["first_error"]:
+                lines.append(f"        first error: {c['first_error'][:200]}")
+        secs = ", ".join(f"{t:.2f}" for t in r["copy"]["seconds"])
+        lines += [
+            f"  COPY baseline: {r['copy']['statements']:,} statements into a plain table of the same columns "
+            f"(uuid PK), {copy_rate:,.0f} statements/s (median of {secs} s)",
+        ]
     lines += [
-        "",
-        "Ingest: POST /xapi/statements (client processes, keep-alive)",
-        f"  {'batch':>5} {'clients':>7} {'requests':>8} {'stmts':>7} {'errors':>6} {'secs':>6} "
-        f"{'stmts/s':>8} {'%COPY':>6} {'p50 ms':>7} {'p95 ms':>7}  target",
-    ]
-    for c in r["ingest"]:
-        target = ""
-        if (c["batch"], c["clients"]) == (100, 4):
-            ok = c["rate"] / copy_rate >= TARGET_COPY_SHARE and not c["errors"]
-            target = f">= 25% of COPY  {'PASS' if ok else 'FAIL'}"
-        elif (c["batch"], c["clients"]) == (1, 4):
-            ok = c["rate"] >= TARGET_BATCH1_RATE and not c["errors"]
-            target = f">= 500/s  {'PASS' if ok else 'FAIL'}"
-        lines.append(
-            f"  {c['batch']:>5} {c['clients']:>7} {c['requests']:>8} {c['statements']:>7} {c['errors']:>6} "
-            f"{c['seconds']:>6.1f} {c['rate']:>8,.0f} {c['rate'] / copy_rate:>6.1%} {c['p50_ms']:>7.1f} "
-            f"{c['p95_ms']:>7.1f}  {target}"
-        )
-        if c["first_error"]:
-            lines.append(f"        first error: {c['first_error'][:200]}")
-    secs = ", ".join(f"{t:.2f}" for t in r["copy"]["seconds"])
-    lines += [
-        f"  COPY baseline: {r['copy']['statements']:,} statements into a plain table of the same columns "
-        f"(uuid PK), {copy_rate:,.0f} statements/s (median of {secs} s)",
         "",
         f"Queries: GET /xapi/statements at {r['stored_statements']:,} statements, limit {QUERY_LIMIT}, one client",
         f"  {'query':<18} {'n':>4} {'p50 ms':>7} {'p95 ms':>7} {'p99 ms':>7} {'rows':>6}  target",
@@ -648,6 +693,20 @@ def report(r: dict) -> str:
     return "\n".join(lines)
 
 
+def export_ref(ref: str) -> Path:
+    """A read-only snapshot of `ref` (git archive), so code edited during a long run is not mixed in."""
+    sha = subprocess.run(["git", "-C", str(ROOT), "rev-parse", ref], capture_output=True, text=True, check=True)
+    dest = BENCH_DIR / "out" / f"app-{sha.stdout.strip()[:12]}"
+    if not (dest / "manage.py").exists():
+        dest.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(
+            ["git", "-C", str(ROOT), "archive", sha.stdout.strip()], capture_output=True, check=True
+        )
+        subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+    log(f"app: {ref} = {sha.stdout.strip()[:12]} exported to {dest}")
+    return dest
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 statements, few requests: a smoke test")
@@ -659,7 +718,18 @@ def main() -> None:
     parser.add_argument("--topup-procs", type=int, help="top-up processes (default: cores)")
     parser.add_argument("--topup-batch", type=int, default=500, help="statements per record_statements call")
     parser.add_argument("--redis-url", default="", help="REDIS_URL for the server (default: none)")
+    parser.add_argument(
+        "--reuse-db", action="store_true", help="no loading or ingest: migrate the existing database, time the queries"
+    )
+    parser.add_argument(
+        "--app-ref",
+        help="benchmark this git ref (e.g. the LRS branch) exported to bench/out/app-<sha>, a fixed snapshot",
+    )
     args = parser.parse_args()
+    if args.app_ref:
+        args.app_dir = str(export_ref(args.app_ref))
+    # SIGTERM (e.g. `kill` or a CI timeout) unwinds like Ctrl-C, so gunicorn is stopped.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Bench(args)
     result = bench.run()
     text = report(result)
