@@ -100,6 +100,10 @@ class RssSampler(threading.Thread):
         self.peak_pss = 0
         self.peak_procs = 0
         self.hwm: dict[int, int] = {}
+        # The 1-minute load average per phase: on a shared 2-core machine the figures only mean
+        # something next to how many other runnable processes competed for the cores.
+        self.phase = "start"
+        self.load: dict[str, list[float]] = {}
         self._stop_event = threading.Event()
 
     def _tree(self) -> list[int]:
@@ -135,6 +139,10 @@ class RssSampler(threading.Thread):
         self.peak_rss = max(self.peak_rss, rss)
         self.peak_pss = max(self.peak_pss, pss)
         self.peak_procs = max(self.peak_procs, len(pids))
+        try:
+            self.load.setdefault(self.phase, []).append(float(Path("/proc/loadavg").read_text().split()[0]))
+        except OSError:
+            pass
 
     def run(self) -> None:
         while not self._stop_event.wait(self.interval):
@@ -184,7 +192,7 @@ class Bench:
             "mode": "quick" if args.quick else "full",
             "started": datetime.now(UTC).isoformat(timespec="seconds"),
             "app_dir": str(self.app_dir),
-            "app_commit": self._git_head(self.app_dir),
+            "app_commit": getattr(args, "app_commit", None) or self._git_head(self.app_dir),
             "bench_commit": self._git_head(ROOT),
             "cores": os.cpu_count(),
             "gunicorn_workers": self.workers,
@@ -297,6 +305,7 @@ class Bench:
         if count <= 0:
             return {"statements": 0, "seconds": 0.0, "rate": 0.0}
         procs_n = self.args.topup_procs or (os.cpu_count() or 1)
+        self.sampler.phase = "top-up"
         log(f"top-up {label}: {count:,} statements through the LRS's record_statements in {procs_n} processes")
         step = -(-count // procs_n)
         procs = []
@@ -376,6 +385,7 @@ class Bench:
                     # A batch of 1 is sent as a single statement object, as most clients do.
                     bodies.append((json.dumps(sts[0] if batch == 1 else sts).encode(), batch))
                 log(f"ingest: batch {batch} x {clients} clients, {n_req} requests")
+                self.sampler.phase = "ingest"
                 res = load.post_cell(self.base, self.headers, bodies, batch, clients, self.cfg["cell_deadline_s"])
                 self.stored += res.statements
                 log(f"  {res.rate:,.0f} statements/s, {res.errors} errors {res.first_error}")
@@ -392,6 +402,7 @@ class Bench:
         """
         n = self.cfg["copy_statements"]
         log(f"COPY baseline: {n:,} statements x {self.cfg['copy_reps']}")
+        self.sampler.phase = "copy"
         stored = datetime.now(UTC)
         rows = []
         for st in gen.statements(SEED, 0, n):
@@ -444,6 +455,7 @@ class Bench:
     def queries(self) -> dict:
         """Time the typical GET /xapi/statements queries from one client, sequentially."""
         n = self.cfg["query_samples"]
+        self.sampler.phase = "queries"
         rng = random.Random(SEED)
         http = load.pool(self.base)
         hdrs = self.headers
@@ -586,6 +598,7 @@ class Bench:
             "max_process_hwm_mib": max(s.hwm.values(), default=0) / 1024,
             "processes": s.peak_procs,
         }
+        self.result["load_average"] = {phase: sum(v) / len(v) for phase, v in s.load.items() if v}
         self.result["seconds_total"] = time.perf_counter() - t_start
         self.result["targets"] = verdicts(self.result)
 
@@ -686,6 +699,9 @@ def report(r: dict) -> str:
         f"peak RSS sum {m['peak_rss_total_mib']:,.0f} MiB, peak PSS sum {m['peak_pss_total_mib']:,.0f} MiB, "
         f"largest process peak (VmHWM) {m['max_process_hwm_mib']:,.0f} MiB",
         "",
+        "Machine load (mean 1-min load average, 2 cores; other users' jobs count too): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in r.get("load_average", {}).items()),
+        "",
         "Targets:",
     ]
     for t in r["targets"]:
@@ -728,6 +744,7 @@ def main() -> None:
     args = parser.parse_args()
     if args.app_ref:
         args.app_dir = str(export_ref(args.app_ref))
+        args.app_commit = args.app_dir.rsplit("-", 1)[-1][:7]
     # SIGTERM (e.g. `kill` or a CI timeout) unwinds like Ctrl-C, so gunicorn is stopped.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     bench = Bench(args)
