@@ -196,6 +196,7 @@ class Bench:
             "bench_commit": self._git_head(ROOT),
             "cores": os.cpu_count(),
             "gunicorn_workers": self.workers,
+            "gunicorn_worker_class": f"{args.worker_class} x {args.threads} threads",
             "seed": SEED,
         }
 
@@ -237,7 +238,7 @@ class Bench:
         self.headers = load.headers(self.key, self.secret)
 
     def start_server(self) -> None:
-        log(f"starting gunicorn with {self.workers} sync workers on {self.base}")
+        log(f"starting gunicorn with {self.workers} {self.args.worker_class} workers on {self.base}")
         (BENCH_DIR / "out").mkdir(exist_ok=True)
         self.server_log = open(BENCH_DIR / "out" / "gunicorn.log", "w")  # noqa: SIM115 - closed in stop_server
         self.server = subprocess.Popen(
@@ -253,7 +254,9 @@ class Bench:
                 "--workers",
                 str(self.workers),
                 "--worker-class",
-                "sync",
+                self.args.worker_class,
+                "--threads",
+                str(self.args.threads),
                 "--timeout",
                 "300",
                 "--log-level",
@@ -679,8 +682,8 @@ def report(r: dict) -> str:
     lines = [
         f"xAPI LRS benchmark ({r['mode']}) started {r['started']} - app {r['app_dir']} @ {r['app_commit']}, "
         f"bench @ {r['bench_commit']}",
-        f"{r['cores']} cores, gunicorn {r['gunicorn_workers']} sync workers, PostgreSQL on 127.0.0.1, "
-        f"total {r['seconds_total'] / 60:.1f} min",
+        f"{r['cores']} cores, gunicorn {r['gunicorn_workers']} workers ({r.get('gunicorn_worker_class', 'sync')}), "
+        f"PostgreSQL on 127.0.0.1, total {r['seconds_total'] / 60:.1f} min",
         "",
         f"Stored statements: {r['stored_statements']:,} (rows counted: {r.get('stored_rows_counted')})",
     ]
@@ -775,6 +778,9 @@ def main() -> None:
     parser.add_argument("--python", default=sys.executable, help="interpreter of the LMS's virtualenv")
     parser.add_argument("--db", default="lms_bench", help="database to (re)create for the run")
     parser.add_argument("--workers", type=int, help="gunicorn workers (default 2 x cores + 1)")
+    # sync is gunicorn's default and what the LRS README shows; gthread keeps connections alive.
+    parser.add_argument("--worker-class", default="sync", choices=["sync", "gthread"], help="gunicorn worker class")
+    parser.add_argument("--threads", type=int, default=1, help="threads per gthread worker")
     parser.add_argument("--topup-procs", type=int, help="top-up processes (default: cores)")
     parser.add_argument("--topup-batch", type=int, default=500, help="statements per record_statements call")
     parser.add_argument("--redis-url", default="", help="REDIS_URL for the server (default: none)")
