@@ -38,10 +38,15 @@ class CellResult:
     seconds: float = 0.0
     latencies: list = field(default_factory=list)
     first_error: str = ""
+    cpu_seconds: float = 0.0  # server-side CPU (gunicorn workers + PostgreSQL backends), set by the caller
 
     @property
     def rate(self) -> float:
         return self.statements / self.seconds if self.seconds else 0.0
+
+    @property
+    def cpu_ms_per_statement(self) -> float:
+        return self.cpu_seconds / self.statements * 1000 if self.statements else float("nan")
 
 
 # Set in the parent just before forking; read by the children (inherited, never pickled).
