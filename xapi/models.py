@@ -1,1 +1,238 @@
-"""xAPI statement and document storage (see xapi/README.md)."""
+"""Storage of the LRS: credentials, statements with their query side tables, attachments, documents.
+
+Statements are append-only. The only update ever made to a stored row is setting `voided`
+when a voiding statement arrives (xAPI 1.0.3 §2.3.2); the statement JSON itself never changes.
+"""
+
+import hashlib
+import hmac
+import secrets
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# xAPI 1.0.3 §4.2 OAuth Authorization Scope; "all" implies the rest.
+SCOPES = (
+    ("statements/write", _("寫入陳述 statements/write")),
+    ("statements/read/mine", _("讀取自己的陳述 statements/read/mine")),
+    ("statements/read", _("讀取所有陳述 statements/read")),
+    ("state", _("狀態文件 state")),
+    ("profile", _("設定檔文件 profile")),
+    ("define", _("定義活動 define")),
+    ("all/read", _("讀取全部 all/read")),
+    ("all", _("全部 all")),
+)
+SCOPE_NAMES = tuple(name for name, _label in SCOPES)
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+class Credential(models.Model):
+    """One HTTP Basic key/secret pair per source system (LMS, e-learning platform, MOOC partner...).
+
+    The secret is 32 random bytes (256 bits), so a single unsalted SHA-256 is enough: a slow
+    password hash protects low-entropy human passwords against guessing, which does not apply
+    here, and Basic auth is verified on every request (thousands per second under ingest).
+    The secret is shown once on creation and never stored in clear.
+    The authority of every statement sent with it is derived from the key and name.
+
+    PII: none (names systems, not people).
+    """
+
+    name = models.CharField(_("名稱"), max_length=200, unique=True)
+    key = models.CharField(_("金鑰 key"), max_length=64, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    scopes = models.JSONField(_("權限範圍 scopes"), default=list)
+    is_active = models.BooleanField(_("啟用"), default=True)
+    created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("xAPI 憑證")
+        verbose_name_plural = _("xAPI 憑證")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def set_new_secret(self) -> str:
+        """Generate key (if missing) and a new secret; return the clear secret to show once."""
+        if not self.key:
+            self.key = secrets.token_hex(10)
+        secret = secrets.token_urlsafe(32)
+        self.secret_hash = hash_secret(secret)
+        return secret
+
+    def check_secret(self, secret: str) -> bool:
+        return hmac.compare_digest(self.secret_hash, hash_secret(secret))
+
+    def has_scope(self, *wanted: str) -> bool:
+        granted = set(self.scopes)
+        return "all" in granted or bool(granted & set(wanted))
+
+    @property
+    def authority(self) -> dict:
+        # xAPI 1.0.3 §2.4.9 authority: an Agent identified by an account on this LRS.
+        return {
+            "objectType": "Agent",
+            "name": self.name,
+            "account": {"homePage": "urn:kcg-lms:xapi:credential", "name": self.key},
+        }
+
+
+class Statement(models.Model):
+    """A stored statement: the full JSON plus the indexed columns that the query filters need.
+
+    Design: the JSON (`data`, JSONB on PostgreSQL) is what is returned, byte for byte the
+    normalized statement with id, stored, authority and version set at ingest. The columns are
+    derived once at ingest and never recomputed: `actor_key` and `object_agent_key` are
+    normalized IFI keys (see xapi.services.agent_key) for the `agent` filter, `verb_id` and
+    `object_activity_id` for `verb` and `activity`, `registration`, `ref_statement_id` (the
+    StatementRef target) so that queries can also return statements referring to matches
+    (xAPI 1.0.3 §2.5.1). Ordering and paging use (stored, seq), seq being the insert order, so
+    a batch with one `stored` value still pages stably. Every filter index ends with `stored`.
+
+    PII: actor and context agents may hold names and e-mail addresses of learners.
+    """
+
+    seq = models.BigAutoField(primary_key=True)
+    statement_id = models.UUIDField(unique=True)
+    data = models.JSONField()
+    actor_key = models.CharField(max_length=512)
+    verb_id = models.CharField(max_length=1024)
+    object_activity_id = models.CharField(max_length=1024, null=True, blank=True)
+    object_agent_key = models.CharField(max_length=512, null=True, blank=True)
+    ref_statement_id = models.UUIDField(null=True, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    timestamp = models.DateTimeField()
+    stored = models.DateTimeField()
+    voided = models.BooleanField(default=False)
+    is_voiding = models.BooleanField(default=False)
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["stored", "seq"], name="xapi_stmt_stored"),
+            models.Index(fields=["actor_key", "stored"], name="xapi_stmt_actor"),
+            models.Index(fields=["object_agent_key", "stored"], name="xapi_stmt_object_agent"),
+            models.Index(fields=["verb_id", "stored"], name="xapi_stmt_verb"),
+            models.Index(fields=["object_activity_id", "stored"], name="xapi_stmt_activity"),
+            models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
+            models.Index(fields=["ref_statement_id"], name="xapi_stmt_ref"),
+            models.Index(fields=["credential", "stored"], name="xapi_stmt_credential"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementActivity(models.Model):
+    """Every Activity a statement mentions, for `related_activities` (xAPI 1.0.3 §2.5.1).
+
+    Rows for the object, the context activities and the SubStatement's own. `stored` is copied
+    from the statement so that (activity_id, stored) serves filter and ordering in one index.
+
+    PII: no PII.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="activity_rows")
+    activity_id = models.CharField(max_length=1024)
+    relation = models.CharField(max_length=32)
+    stored = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["activity_id", "stored"], name="xapi_stmtact_activity")]
+
+    def __str__(self) -> str:
+        return f"{self.relation}: {self.activity_id}"
+
+
+class StatementAgent(models.Model):
+    """Every Agent or identified Group a statement mentions, for `related_agents` (xAPI 1.0.3 §2.5.1).
+
+    Actor, object, authority, instructor, team, context agents and groups, members of groups,
+    and the same inside a SubStatement; keyed by the normalized IFI key.
+
+    PII: agent_key may contain an e-mail address.
+    """
+
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="agent_rows")
+    agent_key = models.CharField(max_length=512)
+    relation = models.CharField(max_length=32)
+    stored = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["agent_key", "stored"], name="xapi_stmtagent_agent")]
+
+    def __str__(self) -> str:
+        return f"{self.relation}: {self.agent_key}"
+
+
+class Attachment(models.Model):
+    """Attachment content, stored once per SHA-2 hash (xAPI 1.0.3 §2.4.11).
+
+    Statements refer to attachments by sha2, so identical files sent by many statements are
+    stored once and never change.
+
+    PII: may hold learner-submitted files.
+    """
+
+    sha2 = models.CharField(max_length=128, primary_key=True)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Activity(models.Model):
+    """The canonical definition of an Activity, as last defined by a statement (xAPI 1.0.3 §2.4.4.1.1).
+
+    PII: no PII.
+    """
+
+    activity_id = models.CharField(max_length=1024, unique=True)
+    definition = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name_plural = "activities"
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Document(models.Model):
+    """State, Activity Profile and Agent Profile documents (xAPI 1.0.3 §7.3-7.6).
+
+    One table for the three resources: unused key parts are "" rather than NULL so that the
+    unique constraint holds on every database. Content is kept as bytes with its content type;
+    the ETag is the SHA-1 of the bytes (xAPI 1.0.3 §6.3 Concurrency).
+
+    PII: agent_key and state content may identify a learner.
+    """
+
+    class Kind(models.TextChoices):
+        STATE = "state", "state"
+        ACTIVITY_PROFILE = "activity_profile", "activity profile"
+        AGENT_PROFILE = "agent_profile", "agent profile"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    activity_id = models.CharField(max_length=1024, blank=True, default="")
+    agent_key = models.CharField(max_length=512, blank=True, default="")
+    registration = models.CharField(max_length=36, blank=True, default="")
+    document_id = models.CharField(max_length=1024)
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=40)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "activity_id", "agent_key", "registration", "document_id"], name="xapi_document_key"
+            )
+        ]
+        indexes = [models.Index(fields=["kind", "activity_id", "agent_key", "updated"], name="xapi_document_lookup")]
+
+    def __str__(self) -> str:
+        return self.document_id

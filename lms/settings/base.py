@@ -178,3 +178,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="WARNING")},
 }
+
+# xAPI: the version announced on responses to requests that name none (see xapi/README.md).
+XAPI_DEFAULT_VERSION = env("XAPI_DEFAULT_VERSION", default="2.0.0")

@@ -1,1 +1,135 @@
-"""Validation of xAPI requests at the edge."""
+"""Validation at the edge: raw JSON in, normalized statement dicts or a StatementInvalid out.
+
+One module per xAPI object (agents, verbs, activities, results, context, attachments,
+statements), strict pydantic types with extra="forbid", and explicit differences between
+xAPI 1.0.3 and 2.0.0 passed as the validation context. Errors are collected with their property
+path, so the 400 names it ("statements[3].actor.mbox: must be a mailto IRI").
+"""
+
+import copy
+from typing import Any
+
+import pydantic
+
+from .agents import Agent, Group
+from .common import VERSION_1, VERSION_2, format_timestamp, is_uuid, parse_timestamp
+from .statements import Statement
+
+__all__ = [
+    "VERSION_1",
+    "VERSION_2",
+    "StatementInvalid",
+    "format_timestamp",
+    "is_uuid",
+    "parse_timestamp",
+    "validate_actor",
+    "validate_statements",
+]
+
+_TAGS = {"Agent", "Group", "Activity", "StatementRef", "SubStatement"}
+
+
+class StatementInvalid(ValueError):  # noqa: N818 (reads as "the statement is invalid")
+    """A statement, a batch or a parameter broke a rule; `errors` lists (path, message) pairs."""
+
+    def __init__(self, errors: list[tuple[str, str]]):
+        self.errors = errors
+        super().__init__("; ".join(f"{path}: {message}" if path else message for path, message in errors))
+
+
+def _join(prefix: str, loc: tuple) -> str:
+    path = prefix
+    for part in loc:
+        if isinstance(part, int):
+            path += f"[{part}]"
+        elif part in _TAGS or "[" in part or part.startswith("function-"):
+            continue
+        else:
+            path += f".{part}" if path else part
+    return path
+
+
+def _nulls(value: Any, path: str, found: list[tuple[str, str]]) -> None:
+    # xAPI 1.0.3 §2.2: properties must not be null; extension values are free JSON.
+    if isinstance(value, dict):
+        for key, item in value.items():
+            child = f"{path}.{key}" if path else key
+            if item is None:
+                found.append((child, "must not be null"))
+            elif key != "extensions":
+                _nulls(item, child, found)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            if item is None:
+                found.append((f"{path}[{index}]", "must not be null"))
+            else:
+                _nulls(item, f"{path}[{index}]", found)
+
+
+def _pydantic_errors(exc: pydantic.ValidationError, prefix: str) -> list[tuple[str, str]]:
+    errors = []
+    for error in exc.errors(include_url=False, include_input=False):
+        message = error["msg"].removeprefix("Value error, ")
+        entry = (_join(prefix, error["loc"]), message)
+        if entry not in errors:
+            errors.append(entry)
+    return errors
+
+
+def _normalize(statement: dict, version: str) -> dict:
+    context = statement.get("context")
+    if context and "contextActivities" in context:
+        # xAPI 1.0.3 §2.4.6.2: a single Activity is stored and returned as an array.
+        context["contextActivities"] = {
+            key: value if isinstance(value, list) else [value] for key, value in context["contextActivities"].items()
+        }
+    if statement.get("object", {}).get("objectType") == "SubStatement":
+        _normalize(statement["object"], version)
+    if version != VERSION_1 and "timestamp" in statement:
+        # xAPI 2.0 §9.2.4.2: timestamps in another offset are converted to UTC, not rejected.
+        statement["timestamp"] = format_timestamp(parse_timestamp(statement["timestamp"]))
+    return statement
+
+
+def validate_statements(data: Any, *, version: str, prefix: str = "statements") -> list[dict]:
+    """Validate one statement (a dict) or a batch (a list) whole; return normalized copies.
+
+    Raises StatementInvalid with every error of every statement; nothing is partially accepted.
+    """
+    items = data if isinstance(data, list) else [data]
+    single = not isinstance(data, list)
+    errors: list[tuple[str, str]] = []
+    result = []
+    for index, item in enumerate(items):
+        path = "statement" if single else f"{prefix}[{index}]"
+        if not isinstance(item, dict):
+            errors.append((path, "must be a JSON object"))
+            continue
+        found: list[tuple[str, str]] = []
+        _nulls(item, path, found)
+        if found:
+            errors.extend(found)
+            continue
+        try:
+            Statement.model_validate(item, context={"version": version})
+        except pydantic.ValidationError as exc:
+            errors.extend(_pydantic_errors(exc, path))
+            continue
+        result.append(_normalize(copy.deepcopy(item), version))
+    if not items:
+        errors.append((prefix, "must not be empty"))
+    if errors:
+        raise StatementInvalid(errors)
+    return result
+
+
+def validate_actor(data: Any, *, name: str = "agent", group_allowed: bool = True) -> dict:
+    """Validate an Agent (or identified Group) given as a query parameter."""
+    if not isinstance(data, dict):
+        raise StatementInvalid([(name, "must be a JSON object")])
+    model = Group if data.get("objectType") == "Group" and group_allowed else Agent
+    try:
+        model.model_validate(data, context={"version": VERSION_2})
+    except pydantic.ValidationError as exc:
+        raise StatementInvalid(_pydantic_errors(exc, name)) from exc
+    return data

@@ -1,0 +1,1 @@
+"""Domain logic of the LRS: writes (statements, documents, credentials) and reads (selectors)."""

@@ -1,0 +1,52 @@
+"""Credentials: creation by staff or operators, and HTTP Basic verification on every request."""
+
+import base64
+import binascii
+import time
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from xapi.models import SCOPE_NAMES, Credential
+
+# Verified credentials are kept for a short time so that Basic auth costs no query per request
+# under ingest; a deactivated credential stops working within this many seconds.
+CACHE_SECONDS = 30
+_cache: dict[str, tuple[float, Credential]] = {}
+
+
+def create_credential(*, name: str, scopes: list[str]) -> tuple[Credential, str]:
+    """Create a credential; return it and the clear secret, which is never retrievable again."""
+    unknown = set(scopes) - set(SCOPE_NAMES)
+    if unknown or not scopes:
+        raise ValidationError({"scopes": f"unknown or missing scopes: {', '.join(sorted(unknown)) or '(none)'}"})
+    credential = Credential(name=name, scopes=list(scopes))
+    secret = credential.set_new_secret()
+    credential.full_clean()
+    with transaction.atomic():
+        credential.save()
+    return credential, secret
+
+
+def authenticate_basic(header: str | None) -> Credential | None:
+    """The active credential named by an `Authorization: Basic ...` header, or None."""
+    if not header or not header.lower().startswith("basic "):
+        return None
+    try:
+        key, _sep, secret = base64.b64decode(header[6:].strip()).decode().partition(":")
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+    cached = _cache.get(key)
+    if cached is not None and cached[0] > time.monotonic():
+        credential = cached[1]
+    else:
+        credential = Credential.objects.filter(key=key, is_active=True).first()
+        if credential is None:
+            _cache.pop(key, None)
+            return None
+        _cache[key] = (time.monotonic() + CACHE_SECONDS, credential)
+    return credential if credential.check_secret(secret) else None
+
+
+def forget_cached(key: str) -> None:
+    _cache.pop(key, None)

@@ -1,0 +1,289 @@
+"""Storing and voiding statements (xAPI 1.0.3 §2.3, §2.4, §7.2)."""
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from xapi import signals
+from xapi.errors import BadRequest, Conflict
+from xapi.models import Activity, Attachment, Credential, Statement, StatementActivity, StatementAgent
+from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse_timestamp, validate_statements
+from xapi.validation.attachments import SIGNATURE_USAGE
+from xapi.validation.verbs import VOIDED
+
+from .keys import agent_key, iri_key
+from .signatures import check_signature, comparable_statement
+
+# What the LRS sets itself and so is ignored when comparing a resent statement with the stored
+# one (xAPI 2.0 §9.2.5 Statement Comparison Requirements).
+_LRS_PROPERTIES = ("authority", "stored", "version")
+
+
+@dataclass
+class AttachmentPart:
+    content_type: str
+    content: bytes
+    headers: dict = field(default_factory=dict)
+
+
+def _same_statement(incoming: dict, stored: dict) -> bool:
+    ignore = set(_LRS_PROPERTIES) | ({"timestamp"} if "timestamp" not in incoming else set())
+    left = comparable_statement(incoming, ignore)
+    right = comparable_statement(stored, ignore)
+    if "timestamp" in left:
+        left["timestamp"] = parse_timestamp(left["timestamp"])
+        right["timestamp"] = parse_timestamp(right["timestamp"])
+    return left == right
+
+
+def _check_attachments(raw: list, statements: list[dict], parts: dict[str, AttachmentPart]) -> None:
+    # xAPI 1.0.3 §2.4.11: every attachment without fileUrl has a part with its sha2, and every
+    # part belongs to an attachment; signature attachments carry a JWS of the statement (§2.6).
+    errors = []
+    wanted = set()
+    for index, statement in enumerate(statements):
+        for position, attachment in enumerate(statement.get("attachments", [])):
+            path = f"statements[{index}].attachments[{position}]"
+            part = parts.get(attachment["sha2"])
+            if part is None:
+                if "fileUrl" not in attachment:
+                    errors.append((path, "no multipart part with this sha2 and no fileUrl"))
+                continue
+            wanted.add(attachment["sha2"])
+            if attachment["usageType"] == SIGNATURE_USAGE:
+                if attachment["contentType"] != "application/octet-stream":
+                    errors.append((f"{path}.contentType", "a signature must be application/octet-stream"))
+                    continue
+                message = check_signature(raw[index], part.content)
+                if message:
+                    errors.append((path, message))
+    for sha2 in set(parts) - wanted:
+        errors.append(("attachments", f"part {sha2} is not referenced by any statement"))
+    if errors:
+        raise StatementInvalid(errors)
+
+
+def _agent_rows(statement: dict, prefix: str = "") -> list[tuple[str, str]]:
+    rows = []
+
+    def add(actor: dict | None, relation: str) -> None:
+        if not actor:
+            return
+        key = agent_key(actor)
+        if key:
+            rows.append((key, prefix + relation))
+        for member in actor.get("member", []):
+            rows.append((agent_key(member), prefix + relation + "_member"))
+
+    add(statement["actor"], "actor")
+    obj = statement["object"]
+    if obj.get("objectType") in ("Agent", "Group"):
+        add(obj, "object")
+    if not prefix:
+        add(statement.get("authority"), "authority")
+    context = statement.get("context", {})
+    add(context.get("instructor"), "instructor")
+    add(context.get("team"), "team")
+    for item in context.get("contextAgents", []):
+        add(item["agent"], "context_agent")
+    for item in context.get("contextGroups", []):
+        add(item["group"], "context_group")
+    if obj.get("objectType") == "SubStatement":
+        rows.extend(_agent_rows(obj, "sub_"))
+    return rows
+
+
+def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, dict]]:
+    rows = []
+    obj = statement["object"]
+    if obj.get("objectType", "Activity") == "Activity":
+        rows.append((obj["id"], prefix + "object", obj.get("definition")))
+    for relation, activities in statement.get("context", {}).get("contextActivities", {}).items():
+        for activity in activities:
+            rows.append((activity["id"], prefix + relation, activity.get("definition")))
+    if obj.get("objectType") == "SubStatement":
+        rows.extend(_activity_rows(obj, "sub_"))
+    return rows
+
+
+def _row(statement: dict, credential: Credential | None) -> Statement:
+    obj = statement["object"]
+    object_type = obj.get("objectType", "Activity")
+    registration = statement.get("context", {}).get("registration")
+    return Statement(
+        statement_id=statement["id"],
+        data=statement,
+        actor_key=agent_key(statement["actor"]) or "",
+        verb_id=iri_key(statement["verb"]["id"]),
+        object_activity_id=iri_key(obj["id"]) if object_type == "Activity" else None,
+        object_agent_key=agent_key(obj) if object_type in ("Agent", "Group") else None,
+        ref_statement_id=obj["id"] if object_type == "StatementRef" else None,
+        registration=registration,
+        timestamp=parse_timestamp(statement["timestamp"]),
+        stored=parse_timestamp(statement["stored"]),
+        is_voiding=statement["verb"]["id"] == VOIDED,
+        credential=credential,
+    )
+
+
+def record_statements(
+    statements: list[dict] | dict,
+    *,
+    authority: dict | None = None,
+    credential: Credential | None = None,
+    version: str = "2.0.0",
+    attachments: dict[str, AttachmentPart] | None = None,
+    statement_id: str | None = None,
+) -> list[uuid.UUID]:
+    """Validate a batch whole, then store it in one transaction; return the statement ids in order.
+
+    Raises StatementInvalid (400) naming the property path, Conflict (409) when an id is already
+    stored with different content. A resent identical statement is not stored again (xAPI 1.0.3
+    §7.2.1 "MUST NOT make any modifications"). Sends statements_stored / statements_voided on commit.
+    """
+    raw = statements if isinstance(statements, list) else [statements]
+    batch = validate_statements(raw if isinstance(statements, list) else statements, version=version)
+    if statement_id is not None:
+        if "id" in batch[0] and batch[0]["id"].lower() != statement_id.lower():
+            raise StatementInvalid([("statement.id", "does not match the statementId parameter")])
+        batch[0]["id"] = statement_id
+    _check_attachments(raw, batch, attachments or {})
+
+    now = timezone.now()
+    stored = format_timestamp(now)
+    authority = authority or (credential.authority if credential else None)
+    seen = set()
+    for index, statement in enumerate(batch):
+        statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
+        if statement["id"] in seen:
+            raise StatementInvalid([(f"statements[{index}].id", "the same id appears twice in the batch")])
+        seen.add(statement["id"])
+        # xAPI 1.0.3 §2.4.7-§2.4.10: the LRS sets stored, authority, version, and a missing timestamp.
+        statement["stored"] = stored
+        statement.setdefault("timestamp", stored)
+        if authority is not None:
+            statement["authority"] = authority
+        statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
+
+    with transaction.atomic():
+        existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
+        new = []
+        for statement in batch:
+            previous = existing.get(uuid.UUID(statement["id"]))
+            if previous is None:
+                new.append(statement)
+            elif not _same_statement(statement, previous):
+                raise Conflict(f"statement {statement['id']} is already stored with different content")
+        _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+    return [uuid.UUID(statement["id"]) for statement in batch]
+
+
+def _may_define(credential: Credential | None) -> bool:
+    # xAPI 1.0.3 §4.2 scope "define": without it, Activity definitions are not updated.
+    return credential is None or credential.has_scope("define")
+
+
+def _store(batch: list[dict], *, credential: Credential | None, attachments: dict, define: bool) -> None:
+    if not batch:
+        return
+    rows = [_row(statement, credential) for statement in batch]
+    voiding_targets = {row.ref_statement_id for row in rows if row.is_voiding}
+    voided_ids: list[uuid.UUID] = []
+    if voiding_targets:
+        # xAPI 1.0.3 §2.3.2: a voiding statement that targets a voiding statement voids nothing.
+        in_batch = {row.statement_id: row for row in rows}
+        for target in voiding_targets:
+            row = in_batch.get(uuid.UUID(str(target)))
+            if row is not None and not row.is_voiding:
+                row.voided = True
+                voided_ids.append(row.statement_id)
+        stored_targets = list(
+            Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False, voided=False).values_list(
+                "statement_id", flat=True
+            )
+        )
+        Statement.objects.filter(statement_id__in=stored_targets).update(voided=True)
+        voided_ids.extend(stored_targets)
+    Statement.objects.bulk_create(rows)
+    stored_at = rows[0].stored
+    agent_rows, activity_rows, definitions = [], [], {}
+    for row, statement in zip(rows, batch, strict=True):
+        for key, relation in dict.fromkeys(_agent_rows(statement)):
+            agent_rows.append(StatementAgent(statement=row, agent_key=key, relation=relation, stored=stored_at))
+        for activity_id, relation, definition in _activity_rows(statement):
+            activity_rows.append(
+                StatementActivity(statement=row, activity_id=iri_key(activity_id), relation=relation, stored=stored_at)
+            )
+            definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
+    StatementAgent.objects.bulk_create(agent_rows)
+    StatementActivity.objects.bulk_create(activity_rows)
+    _save_activities(definitions, define=define)
+    if attachments:
+        Attachment.objects.bulk_create(
+            [
+                Attachment(sha2=sha2, content_type=part.content_type, content=part.content)
+                for sha2, part in attachments.items()
+            ],
+            ignore_conflicts=True,
+        )
+    ids = [row.statement_id for row in rows]
+    transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
+    if voided_ids:
+        transaction.on_commit(lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)))
+
+
+def merge_definition(old: dict | None, new: dict | None) -> dict | None:
+    """Merge two definitions of one Activity: language maps are united, the rest is replaced.
+
+    xAPI 1.0.3 §7.5: the Activities resource returns all known information, e.g. the
+    descriptions in every language that statements used.
+    """
+    if not old or not new:
+        return new or old
+    merged = {**old, **new}
+    for name in ("name", "description"):
+        if isinstance(old.get(name), dict) and isinstance(new.get(name), dict):
+            merged[name] = {**old[name], **new[name]}
+    if isinstance(old.get("extensions"), dict) and isinstance(new.get("extensions"), dict):
+        merged["extensions"] = {**old["extensions"], **new["extensions"]}
+    return merged
+
+
+def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
+    # The canonical Activity: one row per id; a statement carrying a definition replaces it when
+    # the credential may define (xAPI 1.0.3 §2.4.4.1 "LRS ... MAY update its internal representation").
+    known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
+    Activity.objects.bulk_create(
+        [Activity(activity_id=a, definition=d or {}) for a, d in definitions.items() if a not in known],
+        ignore_conflicts=True,
+    )
+    if define:
+        changed = []
+        for activity_id, activity in known.items():
+            definition = merge_definition(activity.definition, definitions[activity_id])
+            if definition and activity.definition != definition:
+                activity.definition = definition
+                changed.append(activity)
+        Activity.objects.bulk_update(changed, ["definition"])
+
+
+def void_statement(
+    statement_id: uuid.UUID | str, *, actor: dict, authority: dict | None = None, timestamp: datetime | None = None
+) -> uuid.UUID:
+    """Void a stored statement by storing a voiding statement (xAPI 1.0.3 §2.3.2); return its id."""
+    target = Statement.objects.filter(statement_id=statement_id).values_list("is_voiding", flat=True).first()
+    if target is None:
+        raise BadRequest(f"statement {statement_id} is not stored")
+    if target:
+        raise BadRequest("a voiding statement cannot be voided")
+    voiding = {
+        "actor": actor,
+        "verb": {"id": VOIDED, "display": {"en-US": "voided"}},
+        "object": {"objectType": "StatementRef", "id": str(statement_id)},
+    }
+    if timestamp is not None:
+        voiding["timestamp"] = format_timestamp(timestamp)
+    return record_statements([voiding], authority=authority)[0]

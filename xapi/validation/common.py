@@ -1,0 +1,232 @@
+"""Value types shared by every xAPI object: IRIs, language maps, UUIDs, timestamps, durations.
+
+Every type is strict: JSON strings stay strings and numbers stay numbers (xAPI 1.0.3 §2.2
+"An LRS rejects a Statement ... with the wrong data type"). Each type raises ValueError with a
+short message; `xapi.validation` adds the property path.
+"""
+
+import re
+from datetime import UTC, datetime, timedelta, timezone
+from typing import Annotated, Any
+
+import isodate
+from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr
+
+VERSION_1 = "1.0.3"
+VERSION_2 = "2.0.0"
+
+
+class XapiModel(BaseModel):
+    """Strict base: unknown properties are errors (xAPI 1.0.3 §2.2 "rejects ... additional properties")."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, populate_by_name=False)
+
+
+def spec_version(info: Any) -> str:
+    """The spec version the payload is validated against (passed as validation context)."""
+    return (info.context or {}).get("version", VERSION_2)
+
+
+# RFC 3987 is wide; what matters for conformance is an absolute IRI: a scheme, a colon, and no
+# whitespace or characters that RFC 3987 excludes outright.
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
+
+
+def _iri(value: str) -> str:
+    if not _IRI.match(value):
+        raise ValueError("must be an absolute IRI")
+    return value
+
+
+IRI = Annotated[StrictStr, AfterValidator(_iri)]
+IRL = IRI
+
+# RFC 5646 language tags (xAPI 1.0.3 §4.1 Language Map keys).
+_LANGTAG = re.compile(
+    r"^(?:(?:[A-Za-z]{2,3}(?:-[A-Za-z]{3}){0,3}|[A-Za-z]{4,8})"
+    r"(?:-[A-Za-z]{4})?"
+    r"(?:-(?:[A-Za-z]{2}|\d{3}))?"
+    r"(?:-(?:[A-Za-z\d]{5,8}|\d[A-Za-z\d]{3}))*"
+    r"(?:-[0-9A-WY-Za-wy-z](?:-[A-Za-z\d]{2,8})+)*"
+    r"(?:-[xX](?:-[A-Za-z\d]{1,8})+)?"
+    r"|[xX](?:-[A-Za-z\d]{1,8})+"
+    r"|i-(?:ami|bnn|default|enochian|hak|klingon|lux|mingo|navajo|pwn|tao|tay|tsu)"
+    r"|sgn-(?:BE-FR|BE-NL|CH-DE)"
+    r"|(?:zh-(?:cmn|cmn-Hans|cmn-Hant|gan|min|min-nan|wuu|yue)))$"
+)
+
+
+def is_language_tag(value: str) -> bool:
+    return bool(_LANGTAG.match(value))
+
+
+def _language_tag(value: str) -> str:
+    if not is_language_tag(value):
+        raise ValueError("must be an RFC 5646 language tag")
+    return value
+
+
+LanguageTag = Annotated[StrictStr, AfterValidator(_language_tag)]
+
+
+def _language_map(value: dict) -> dict:
+    for key in value:
+        if not is_language_tag(key):
+            raise ValueError(f"{key!r} is not an RFC 5646 language tag")
+    return value
+
+
+LanguageMap = Annotated[dict[StrictStr, StrictStr], AfterValidator(_language_map)]
+
+
+def _extensions(value: dict) -> dict:
+    # xAPI 1.0.3 §2.4.6.5 Extensions: keys are IRIs, values are any JSON value.
+    for key in value:
+        if not _IRI.match(key):
+            raise ValueError(f"extension key {key!r} must be an absolute IRI")
+    return value
+
+
+Extensions = Annotated[dict[StrictStr, Any], AfterValidator(_extensions)]
+
+_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
+
+
+def _uuid(value: str) -> str:
+    # xAPI 1.0.3 §4.1.1 UUIDs: RFC 4122 variant (any version).
+    if not _UUID.match(value) or value[19].lower() not in "89ab":
+        raise ValueError("must be a UUID (RFC 4122)")
+    return value
+
+
+def is_uuid(value: str) -> bool:
+    try:
+        _uuid(value)
+    except ValueError:
+        return False
+    return True
+
+
+UUIDStr = Annotated[StrictStr, AfterValidator(_uuid)]
+
+_TIMESTAMP = re.compile(
+    r"^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?"
+    r"(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)?$"
+)
+
+
+def parse_timestamp(value: str) -> datetime:
+    """Parse an ISO 8601 / RFC 3339 date-time into an aware UTC datetime.
+
+    xAPI 1.0.3 §4.5 Timestamps: an offset of -00, -0000 or -00:00 is rejected (RFC 3339 "unknown
+    local offset"); a timestamp without an offset is taken as UTC.
+    """
+    match = _TIMESTAMP.match(value)
+    if not match:
+        raise ValueError("must be an ISO 8601 date-time")
+    year, month, day, hour, minute, second, fraction, zulu, sign, off_h, off_m = match.groups()
+    if sign == "-" and int(off_h) == 0 and int(off_m or 0) == 0:
+        raise ValueError("an offset of -00:00 is not allowed")
+    micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
+    offset = timedelta(0)
+    if sign:
+        offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
+        if sign == "-":
+            offset = -offset
+    try:
+        moment = datetime(
+            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=timezone(offset)
+        )
+    except ValueError as exc:
+        raise ValueError("must be a valid date-time") from exc
+    return moment.astimezone(UTC)
+
+
+def format_timestamp(moment: datetime) -> str:
+    """RFC 3339 in UTC with millisecond precision (xAPI 2.0 §4.2.7 "at least milliseconds")."""
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _timestamp(value: str) -> str:
+    parse_timestamp(value)
+    return value
+
+
+Timestamp = Annotated[StrictStr, AfterValidator(_timestamp)]
+
+
+_WEEKS = re.compile(r"^P\d+(\.\d+)?W$")
+_SECONDS = re.compile(r"(\d+)(?:\.(\d+))?S$")
+
+
+def comparable_duration(value: str) -> str:
+    """xAPI 2.0 §4.2.7: durations compare at 0.01 s precision; finer digits are truncated."""
+
+    def truncate(match: re.Match) -> str:
+        fraction = (match.group(2) or "")[:2].rstrip("0")
+        return f"{match.group(1)}.{fraction}S" if fraction else f"{match.group(1)}S"
+
+    return _SECONDS.sub(truncate, value)
+
+
+def _duration(value: str) -> str:
+    # xAPI 1.0.3 §4.6 Durations: ISO 8601 durations.
+    if not value.startswith("P") or value in ("P", "PT") or value.endswith("T"):
+        raise ValueError("must be an ISO 8601 duration")
+    # ISO 8601:2004 §4.4.3.2: weeks ("P4W") are not combined with other components.
+    if "W" in value and not _WEEKS.match(value):
+        raise ValueError("a duration in weeks cannot have other components")
+    try:
+        isodate.parse_duration(value)
+    except (isodate.ISO8601Error, ValueError) as exc:
+        raise ValueError("must be an ISO 8601 duration") from exc
+    return value
+
+
+Duration = Annotated[StrictStr, AfterValidator(_duration)]
+
+_MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
+
+
+def _mailto(value: str) -> str:
+    # xAPI 1.0.3 §2.4.2.3 mbox: "mailto:email address".
+    if not _MAILTO.match(value):
+        raise ValueError("must be a mailto IRI (mailto:name@example.org)")
+    return value
+
+
+MailtoIRI = Annotated[StrictStr, AfterValidator(_mailto)]
+
+_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
+
+
+def _sha1(value: str) -> str:
+    if not _SHA1.match(value):
+        raise ValueError("must be a hex-encoded SHA-1 hash")
+    return value
+
+
+Sha1Hex = Annotated[StrictStr, AfterValidator(_sha1)]
+
+_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
+
+
+def _sha2(value: str) -> str:
+    if not _SHA2.match(value):
+        raise ValueError("must be a hex-encoded SHA-2 hash")
+    return value
+
+
+Sha2Hex = Annotated[StrictStr, AfterValidator(_sha2)]
+
+_MIME = re.compile(r"^[\w!#$&^.+-]+/[\w!#$&^.+-]+(\s*;.*)?$")
+
+
+def _mime(value: str) -> str:
+    if not _MIME.match(value):
+        raise ValueError("must be an Internet Media Type")
+    return value
+
+
+MediaType = Annotated[StrictStr, AfterValidator(_mime)]
