@@ -86,6 +86,7 @@ def record_assessment_result(
         recorded_by=recorded_by,
         recorded_at=now,
         statement_id=uuid.uuid4(),
+        passed=False,  # decided below, once the score is known to be valid
     )
     result.full_clean(validate_constraints=False)
     result.passed = is_passing(assessment=assessment, score=result.score, subject_scores=subject_scores)

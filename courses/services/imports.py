@@ -87,8 +87,8 @@ def read_rows(uploaded) -> list[list[str]]:
         rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
     else:
         text = _decode(data)
-        first = text.split("\n", 1)[0]
-        delimiter = "\t" if first.count("\t") > first.count(",") else ","
+        head = "\n".join(text.splitlines()[:30])  # Teams puts a one-column title line first
+        delimiter = "\t" if head.count("\t") > head.count(",") else ","
         rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
     if len(rows) > MAX_ROWS:
         raise ValidationError({"file": _("檔案超過 %(n)s 列。") % {"n": MAX_ROWS}})
@@ -208,7 +208,7 @@ def _duration_minutes(text: str) -> int:
     text = text.strip()
     if re.fullmatch(r"\d+(\.\d+)?", text):
         return int(Decimal(text))
-    parts = dict(re.findall(r"(\d+)\s*([hms])", text))
+    parts = {unit: number for number, unit in re.findall(r"(\d+)\s*([hms])", text)}
     if parts:
         seconds = int(parts.get("h", 0)) * 3600 + int(parts.get("m", 0)) * 60 + int(parts.get("s", 0))
         return seconds // 60
@@ -237,7 +237,7 @@ def parse_meeting_report(rows: list[list[str]]) -> tuple[str, dict[str, Particip
     for start, header in enumerate(lowered):
         if "in-meeting duration" in header and "name" in header:
             return "teams", *_sum_rows(rows, start, header, name="name", email="email", duration="in-meeting duration")
-        if "duration (minutes)" in header:
+        if "duration (minutes)" in header and "join time" in header:  # not Zoom's meeting summary line
             name = next(h for h in header if h.startswith("name") or h == "participant")
             email = "user email" if "user email" in header else "email"
             return "zoom", *_sum_rows(rows, start, header, name=name, email=email, duration="duration (minutes)")
