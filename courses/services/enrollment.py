@@ -69,9 +69,11 @@ def enroll_person(
     Raises ValidationError keyed "offering" (window closed, cancelled), "person" (not eligible,
     already enrolled). On error nothing is stored.
     """
-    now = now or timezone.now()
     with transaction.atomic():
         offering = _lock_offering(offering)
+        # Read the clock after taking the lock: the waitlist is ordered by created_at, which must
+        # follow the order in which requests got the lock, not the order in which they arrived.
+        now = now or timezone.now()
         if not offering.is_open_for_enrollment(now):
             raise ValidationError({"offering": _("不在報名期間內。")})
         problems = eligibility_problems(person=person, course=offering.course)
