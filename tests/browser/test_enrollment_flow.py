@@ -1,0 +1,96 @@
+"""Browser test: a trainee enrols on the course page, staff mark attendance, the trainee sees the hours and the certificate.
+
+The fixtures live here, not in tests/browser/conftest.py, which another change owns.
+"""
+
+import datetime as dt
+import os
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from tests.courses.factories import CourseFactory, OfferingFactory, StaffUserFactory
+from tests.lms.people.factories import TraineeFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
+PASSWORD = "pass-word-123"  # UserFactory's
+
+
+@pytest.fixture
+def chromium_browser():
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"no chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--no-first-run", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def catalog_pages():
+    """The Wagtail page tree; a transactional test may run after another one flushed the migrations' rows."""
+    from wagtail.models import Locale, Page
+
+    from cms.demo import load_pages
+
+    if not Locale.objects.exists():
+        Locale.objects.create(language_code="zh-hant")
+    if Page.get_first_root_node() is None:
+        Page.add_root(instance=Page(title="Root", slug="root"))
+    load_pages()
+
+
+def login(page, base_url, user):
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("#id_username", user.username)
+    page.fill("#id_password", PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_load_state()
+
+
+def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_certificate(
+    live_server, chromium_browser, catalog_pages
+):
+    now = timezone.now()
+    start = timezone.localdate() + dt.timedelta(days=10)
+    course = CourseFactory(code="AI-101", title="AI 實戰工作坊", credit_hours=Decimal("6"))
+    offering = OfferingFactory(
+        course=course, code="115-AI-101-09", hours=Decimal("6"), start_date=start, end_date=start,
+        enrollment_opens=now - dt.timedelta(days=1), enrollment_closes=now + dt.timedelta(days=5),
+    )
+    trainee = TraineeFactory(name="王小明")
+    staff = StaffUserFactory()
+
+    trainee_page = chromium_browser.new_context(accept_downloads=True).new_page()
+    login(trainee_page, live_server.url, trainee.user)
+    trainee_page.goto(f"{live_server.url}/catalog/course/AI-101/")
+    trainee_page.click(f"tr[data-offering-code='{offering.code}'] button[type=submit]")
+    trainee_page.wait_for_url(f"{live_server.url}/learning/")
+    assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
+
+    staff_page = chromium_browser.new_context().new_page()
+    login(staff_page, live_server.url, staff)
+    staff_page.goto(f"{live_server.url}/learning/staff/offerings/{offering.code}/")
+    staff_page.select_option(f"tr[data-employee='{trainee.employee_number}'] select", "present")
+    staff_page.click("#roster-form button[type=submit]")
+    staff_page.wait_for_load_state()
+    assert "已儲存 1 人的出席紀錄" in staff_page.inner_text("body")
+
+    trainee_page.goto(f"{live_server.url}/learning/")
+    assert trainee_page.inner_text("#total-hours") == "6.0"
+    assert "已結訓" in trainee_page.inner_text("#enrollments")
+    with trainee_page.expect_download() as download_info:
+        trainee_page.click("#certificates a")
+    path = download_info.value.path()
+    with open(path, "rb") as pdf:
+        assert pdf.read(4) == b"%PDF"
