@@ -1,4 +1,4 @@
-"""Browser test: a trainee enrols on the course page, staff mark attendance, the trainee sees the hours and the certificate.
+"""Browser test: a trainee enrols on the course page, staff mark attendance, the trainee sees hours and certificate.
 
 The fixtures live here, not in tests/browser/conftest.py, which another change owns.
 """
