@@ -181,3 +181,79 @@ def test_course_page_has_an_enrol_button_per_offering(client):
     html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering]},
                             request=request)
     assert f'action="/learning/offerings/{offering.code}/enroll/"' in html
+
+
+def test_staff_approve_a_pending_enrolment_on_the_roster_page(client):
+    enrollment = EnrollmentFactory(status=Enrollment.Status.PENDING_APPROVAL)
+    client.force_login(StaffUserFactory())
+    client.post(f"/learning/staff/enrollments/{enrollment.pk}/decide/", {"decision": "approve"})
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.ENROLLED
+
+
+def test_staff_upload_a_zoom_report_and_resolve_the_unmatched_row(client):
+    from courses.models import RemoteAttendanceReview
+    from tests.courses.factories import RemoteOfferingFactory
+
+    offering = RemoteOfferingFactory(hours=Decimal("3"), sessions=[3])
+    enrollment = EnrollmentFactory(offering=offering)
+    session = offering.sessions.get()
+    client.force_login(StaffUserFactory())
+    report = (
+        "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
+        "手機使用者,,04/01/2026 09:00:00 AM,04/01/2026 12:00:00 PM,180,Yes\n"
+    )
+    upload = SimpleUploadedFile("zoom.csv", report.encode())
+    client.post(f"/learning/staff/offerings/{offering.code}/sessions/{session.pk}/meeting-report/", {"file": upload})
+    review = RemoteAttendanceReview.objects.get()
+    assert Attendance.objects.get(enrollment=enrollment).status == "absent"
+    client.post(f"/learning/staff/reviews/{review.pk}/", {"enrollment": enrollment.pk})
+    enrollment.refresh_from_db()
+    assert enrollment.status == Enrollment.Status.COMPLETED
+    response = client.post(f"/learning/staff/reviews/{review.pk}/", {"enrollment": enrollment.pk}, follow=True)
+    assert "此筆已處理。" in response.content.decode()
+
+
+def test_upload_of_a_non_spreadsheet_file_is_refused_by_the_form(client):
+    offering = OfferingFactory(sessions=[6])
+    client.force_login(StaffUserFactory())
+    upload = SimpleUploadedFile("roster.exe", b"MZ")
+    response = client.post(f"/learning/staff/offerings/{offering.code}/roster-file/", {"file": upload}, follow=True)
+    assert "只接受 CSV 或 XLSX 檔案。" in response.content.decode()
+
+
+def test_staff_map_an_external_activity_on_the_page(client):
+    from courses.models import ExternalActivity
+    from tests.courses.factories import CourseFactory
+
+    activity = ExternalActivity.objects.create(activity_iri="https://mooc.example/x", title="X")
+    course = CourseFactory()
+    client.force_login(StaffUserFactory())
+    assert "https://mooc.example/x" in client.get("/learning/staff/external/").content.decode()
+    client.post(f"/learning/staff/external/{activity.pk}/", {"status": "mapped", "course": course.pk})
+    activity.refresh_from_db()
+    assert (activity.status, activity.course) == ("mapped", course)
+    response = client.post(f"/learning/staff/external/{activity.pk}/", {"status": "mapped"}, follow=True)
+    assert "請選擇對應的課程。" in response.content.decode()
+
+
+def test_staff_record_a_result_on_the_assessment_page(client):
+    from courses.models import AssessmentResult
+    from tests.courses.factories import AssessmentFactory
+
+    assessment = AssessmentFactory()
+    person = TraineeFactory()
+    client.force_login(StaffUserFactory())
+    url = f"/learning/staff/assessments/{assessment.pk}/"
+    client.post(url, {"employee_number": person.employee_number, "score": "75", "taken_on": "2026-05-01"})
+    assert AssessmentResult.objects.get().passed is True
+    response = client.post(url, {"employee_number": "GHOST", "score": "75", "taken_on": "2026-05-01"}, follow=True)
+    assert "查無此員工編號。" in response.content.decode()
+    assert AssessmentResult.objects.count() == 1
+
+
+def test_satisfaction_report_averages_per_offering(client, completed):
+    CourseEvaluation.objects.create(enrollment=completed, satisfaction=4)
+    client.force_login(StaffUserFactory())
+    page = client.get("/learning/staff/satisfaction/").content.decode()
+    assert completed.offering.code in page and "4.00" in page
