@@ -90,7 +90,9 @@ class Statement(models.Model):
     `object_activity_id` for `verb` and `activity`, `registration`, `ref_statement_id` (the
     StatementRef target) so that queries can also return statements referring to matches
     (xAPI 1.0.3 §2.5.1). Ordering and paging use (stored, seq), seq being the insert order, so
-    a batch with one `stored` value still pages stably. Every filter index ends with `stored`.
+    a batch with one `stored` value still pages stably. Every filter index ends with `stored`, so
+    each filter is one ordered index scan that stops at the page size; referring statements
+    (StatementRef objects, voiding statements) have a partial index of their own.
 
     PII: actor and context agents may hold names and e-mail addresses of learners.
     """
@@ -108,17 +110,30 @@ class Statement(models.Model):
     stored = models.DateTimeField()
     voided = models.BooleanField(default=False)
     is_voiding = models.BooleanField(default=False)
-    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # db_index=False: the (credential, stored) index below serves both lookups and read/mine.
+    credential = models.ForeignKey(
+        Credential, on_delete=models.PROTECT, null=True, blank=True, related_name="+", db_index=False
+    )
 
     class Meta:
         indexes = [
             models.Index(fields=["stored", "seq"], name="xapi_stmt_stored"),
             models.Index(fields=["actor_key", "stored"], name="xapi_stmt_actor"),
-            models.Index(fields=["object_agent_key", "stored"], name="xapi_stmt_object_agent"),
+            models.Index(
+                fields=["object_agent_key", "stored"],
+                condition=models.Q(object_agent_key__isnull=False),
+                name="xapi_stmt_object_agent_p",
+            ),
             models.Index(fields=["verb_id", "stored"], name="xapi_stmt_verb"),
             models.Index(fields=["object_activity_id", "stored"], name="xapi_stmt_activity"),
-            models.Index(fields=["registration", "stored"], name="xapi_stmt_registration"),
-            models.Index(fields=["ref_statement_id"], name="xapi_stmt_ref"),
+            models.Index(
+                fields=["registration", "stored"],
+                condition=models.Q(registration__isnull=False),
+                name="xapi_stmt_registration_p",
+            ),
+            models.Index(
+                fields=["stored", "seq"], condition=models.Q(ref_statement_id__isnull=False), name="xapi_stmt_referrers"
+            ),
             models.Index(fields=["credential", "stored"], name="xapi_stmt_credential"),
         ]
 
@@ -129,19 +144,21 @@ class Statement(models.Model):
 class StatementActivity(models.Model):
     """Every Activity a statement mentions, for `related_activities` (xAPI 1.0.3 §2.5.1).
 
-    Rows for the object, the context activities and the SubStatement's own. `stored` is copied
-    from the statement so that (activity_id, stored) serves filter and ordering in one index.
+    One row per distinct Activity per statement (object, context activities, the SubStatement's
+    own; `relation` names the first place it was found). `stored` is copied from the statement so
+    that (activity_id, stored, statement) serves filter, ordering and paging in one index scan;
+    the foreign key has no index of its own because statements are never deleted.
 
     PII: no PII.
     """
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="activity_rows")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="activity_rows", db_index=False)
     activity_id = models.CharField(max_length=1024)
     relation = models.CharField(max_length=32)
     stored = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["activity_id", "stored"], name="xapi_stmtact_activity")]
+        indexes = [models.Index(fields=["activity_id", "stored", "statement"], name="xapi_stmtact_activity_order")]
 
     def __str__(self) -> str:
         return f"{self.relation}: {self.activity_id}"
@@ -151,18 +168,19 @@ class StatementAgent(models.Model):
     """Every Agent or identified Group a statement mentions, for `related_agents` (xAPI 1.0.3 §2.5.1).
 
     Actor, object, authority, instructor, team, context agents and groups, members of groups,
-    and the same inside a SubStatement; keyed by the normalized IFI key.
+    and the same inside a SubStatement; one row per distinct normalized IFI key per statement,
+    indexed like StatementActivity.
 
     PII: agent_key may contain an e-mail address.
     """
 
-    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="agent_rows")
+    statement = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="agent_rows", db_index=False)
     agent_key = models.CharField(max_length=512)
     relation = models.CharField(max_length=32)
     stored = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["agent_key", "stored"], name="xapi_stmtagent_agent")]
+        indexes = [models.Index(fields=["agent_key", "stored", "statement"], name="xapi_stmtagent_agent_order")]
 
     def __str__(self) -> str:
         return f"{self.relation}: {self.agent_key}"

@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from xapi.models import Activity, Credential, Statement, StatementActivity, StatementAgent
 from xapi.services.keys import agent_key, iri_key
@@ -27,65 +27,131 @@ class StatementQuery:
     mine: Credential | None = None
 
 
-def _match(query: StatementQuery) -> Q | None:
-    conditions = []
-    if query.agent is not None:
-        key = agent_key(query.agent)
-        if query.related_agents:
-            conditions.append(Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id")))
-        else:
-            conditions.append(Q(actor_key=key) | Q(object_agent_key=key))
+@dataclass(frozen=True)
+class _Source:
+    """Where one branch of a query reads: the statement table or one of its side tables."""
+
+    queryset: QuerySet
+    prefix: str  # path from the source row to Statement fields
+    seq: str  # the statement's insert order, as a field of the source row
+
+    def rows(self, condition: Q, window: Q, order: tuple[str, ...], size: int) -> list[tuple]:
+        fields = (f"{self.prefix}data", "stored", self.seq)
+        return list(self.queryset.filter(condition, window).order_by(*order).values_list(*fields)[:size])
+
+
+def _target_conditions(query: StatementQuery) -> list[Q]:
+    """The filters as Statement conditions, one alternative per agent column (OR-ed by the caller)."""
+    common = Q()
     if query.verb is not None:
-        conditions.append(Q(verb_id=iri_key(query.verb)))
+        common &= Q(verb_id=iri_key(query.verb))
     if query.activity is not None:
         activity = iri_key(query.activity)
         if query.related_activities:
-            conditions.append(Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id")))
+            common &= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
         else:
-            conditions.append(Q(object_activity_id=activity))
+            common &= Q(object_activity_id=activity)
     if query.registration is not None:
-        conditions.append(Q(registration=query.registration))
-    if not conditions:
-        return None
-    combined = conditions[0]
-    for condition in conditions[1:]:
-        combined &= condition
-    return combined
+        common &= Q(registration=query.registration)
+    if query.agent is None:
+        return [common]
+    key = agent_key(query.agent)
+    if query.related_agents:
+        return [common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id"))]
+    return [common & Q(actor_key=key), common & Q(object_agent_key=key)]
 
 
-def statements_queryset(query: StatementQuery) -> QuerySet[Statement]:
-    """Statements matching the filters, newest first unless ascending; voided ones excluded.
+def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
+    """Each alternative of the filters read from the table whose index serves it in order.
 
-    xAPI 1.0.3 §2.5.1: statements that target a matching statement through a StatementRef are
-    returned as well (one level), which is how a voiding statement is found by the filters of
-    the statement it voids.
+    Every index ends with `stored`, so each branch is one ordered index scan that stops after a
+    page. The plain agent filter (actor or object) is two branches rather than an OR, which
+    PostgreSQL would answer with a bitmap scan and a sort of every match. related_agents and
+    related_activities read their side table, whose rows carry `stored`.
     """
-    qs = Statement.objects.filter(voided=False)
-    match = _match(query)
-    if match is not None:
-        targets = Statement.objects.filter(match).values("statement_id")
-        qs = qs.filter(match | Q(ref_statement_id__in=targets))
-    if query.since is not None:
-        qs = qs.filter(stored__gt=query.since)
-    if query.until is not None:
-        qs = qs.filter(stored__lte=query.until)
+    key = agent_key(query.agent) if query.agent is not None else None
+    activity = iri_key(query.activity) if query.activity is not None else None
+    if key is not None and query.related_agents:
+        source = _Source(StatementAgent.objects.filter(agent_key=key), "statement__", "statement_id")
+        agent_alternatives = [Q()]
+    elif activity is not None and query.related_activities:
+        source = _Source(StatementActivity.objects.filter(activity_id=activity), "statement__", "statement_id")
+        agent_alternatives = [Q()] if key is None else [Q(actor_key=key), Q(object_agent_key=key)]
+    else:
+        source = _Source(Statement.objects.all(), "", "seq")
+        agent_alternatives = [Q()] if key is None else [Q(actor_key=key), Q(object_agent_key=key)]
+    common = Q(voided=False)
     if query.mine is not None:
-        qs = qs.filter(credential=query.mine)
-    order = ("stored", "seq") if query.ascending else ("-stored", "-seq")
-    return qs.order_by(*order)
+        common &= Q(credential=query.mine)
+    if query.verb is not None:
+        common &= Q(verb_id=iri_key(query.verb))
+    if activity is not None:
+        if not query.related_activities:
+            common &= Q(object_activity_id=activity)
+        elif source.prefix == "statement__" and key is not None and query.related_agents:
+            common &= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
+    if query.registration is not None:
+        common &= Q(registration=query.registration)
+    return [(source, _prefixed(common & alternative, source.prefix)) for alternative in agent_alternatives]
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    if not prefix:
+        return condition
+    result = Q()
+    result.connector, result.negated = condition.connector, condition.negated
+    for child in condition.children:
+        result.children.append(_prefixed(child, prefix) if isinstance(child, Q) else (prefix + child[0], child[1]))
+    return result
+
+
+def _window(query: StatementQuery, after: tuple[datetime, int] | None, seq: str) -> Q:
+    window = Q()
+    if query.since is not None:
+        window &= Q(stored__gt=query.since)
+    if query.until is not None:
+        window &= Q(stored__lte=query.until)
+    if after is not None:
+        stored, last = after
+        if query.ascending:
+            window &= Q(stored__gt=stored) | Q(stored=stored, **{f"{seq}__gt": last})
+        else:
+            window &= Q(stored__lt=stored) | Q(stored=stored, **{f"{seq}__lt": last})
+    return window
+
+
+def _has_filters(query: StatementQuery) -> bool:
+    return any(value is not None for value in (query.agent, query.verb, query.activity, query.registration))
 
 
 def statement_page(query: StatementQuery, *, after: tuple[datetime, int] | None = None):
-    """One page of statement dicts and the cursor of the last row when more follow."""
-    qs = statements_queryset(query)
-    if after is not None:
-        stored, seq = after
-        if query.ascending:
-            qs = qs.filter(Q(stored__gt=stored) | Q(stored=stored, seq__gt=seq))
-        else:
-            qs = qs.filter(Q(stored__lt=stored) | Q(stored=stored, seq__lt=seq))
+    """One page of statement dicts (newest first unless ascending) and the cursor when more follow.
+
+    Voided statements are left out. xAPI 1.0.3 §2.5.1: statements that target a matching statement
+    through a StatementRef are returned as well (one level); that is how a voiding statement is
+    found by the filters of the statement it voids. Referring statements are few, so they are
+    read from their own partial index and merged in.
+    """
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
-    rows = list(qs.values_list("data", "stored", "seq")[: limit + 1])
+    found: dict[int, tuple] = {}
+    for source, condition in _branches(query):
+        order = ("stored", source.seq) if query.ascending else ("-stored", f"-{source.seq}")
+        for row in source.rows(condition, _window(query, after, source.seq), order, limit + 1):
+            found[row[2]] = row
+    if _has_filters(query):
+        alternatives = _target_conditions(query)
+        any_target = alternatives[0]
+        for alternative in alternatives[1:]:
+            any_target |= alternative
+        targets = Statement.objects.filter(any_target, statement_id=OuterRef("ref_statement_id"))
+        referrers = Q(voided=False, ref_statement_id__isnull=False) & Q(Exists(targets))
+        if query.mine is not None:
+            referrers &= Q(credential=query.mine)
+        order = ("stored", "seq") if query.ascending else ("-stored", "-seq")
+        source = _Source(Statement.objects.all(), "", "seq")
+        for row in source.rows(referrers, _window(query, after, "seq"), order, limit + 1):
+            found[row[2]] = row
+    rows = sorted(found.values(), key=lambda row: (row[1], row[2]), reverse=not query.ascending)[: limit + 1]
     cursor = (rows[limit - 1][1], rows[limit - 1][2]) if len(rows) > limit else None
     return [row[0] for row in rows[:limit]], cursor
 

@@ -232,7 +232,7 @@ def _get_statements(xreq: XapiRequest) -> HttpResponse:
     result = {"statements": _render(statements, xreq, fmt), "more": more}
     response = _statement_response(result, statements, xreq, with_attachments)
     if statements:
-        response["Last-Modified"] = _http_date(parse_timestamp(statements[0]["stored"]))
+        response["Last-Modified"] = _http_date(max(parse_timestamp(statement["stored"]) for statement in statements))
     return response
 
 

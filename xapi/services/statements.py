@@ -4,7 +4,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db import transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from xapi import signals
@@ -14,6 +14,7 @@ from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse
 from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
+from .bulk import insert_rows
 from .keys import agent_key, iri_key
 from .signatures import check_signature, comparable_statement
 
@@ -29,8 +30,8 @@ class AttachmentPart:
     headers: dict = field(default_factory=dict)
 
 
-def _same_statement(incoming: dict, stored: dict) -> bool:
-    ignore = set(_LRS_PROPERTIES) | ({"timestamp"} if "timestamp" not in incoming else set())
+def _same_statement(incoming: dict, stored: dict, *, had_timestamp: bool) -> bool:
+    ignore = set(_LRS_PROPERTIES) | ({"timestamp"} if not had_timestamp else set())
     left = comparable_statement(incoming, ignore)
     right = comparable_statement(stored, ignore)
     if "timestamp" in left:
@@ -109,24 +110,43 @@ def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, di
     return rows
 
 
-def _row(statement: dict, credential: Credential | None) -> Statement:
+_STATEMENT_COLUMNS = [
+    "statement_id",
+    "data",
+    "actor_key",
+    "verb_id",
+    "object_activity_id",
+    "object_agent_key",
+    "ref_statement_id",
+    "registration",
+    "timestamp",
+    "stored",
+    "voided",
+    "is_voiding",
+    "credential_id",
+]
+
+
+def _row(statement: dict, credential: Credential | None) -> dict:
+    """The Statement column values, derived once at ingest (see the Statement docstring)."""
     obj = statement["object"]
     object_type = obj.get("objectType", "Activity")
     registration = statement.get("context", {}).get("registration")
-    return Statement(
-        statement_id=statement["id"],
-        data=statement,
-        actor_key=agent_key(statement["actor"]) or "",
-        verb_id=iri_key(statement["verb"]["id"]),
-        object_activity_id=iri_key(obj["id"]) if object_type == "Activity" else None,
-        object_agent_key=agent_key(obj) if object_type in ("Agent", "Group") else None,
-        ref_statement_id=obj["id"] if object_type == "StatementRef" else None,
-        registration=registration,
-        timestamp=parse_timestamp(statement["timestamp"]),
-        stored=parse_timestamp(statement["stored"]),
-        is_voiding=statement["verb"]["id"] == VOIDED,
-        credential=credential,
-    )
+    return {
+        "statement_id": uuid.UUID(statement["id"]),
+        "data": statement,
+        "actor_key": agent_key(statement["actor"]) or "",
+        "verb_id": iri_key(statement["verb"]["id"]),
+        "object_activity_id": iri_key(obj["id"]) if object_type == "Activity" else None,
+        "object_agent_key": agent_key(obj) if object_type in ("Agent", "Group") else None,
+        "ref_statement_id": uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
+        "registration": uuid.UUID(registration) if registration else None,
+        "timestamp": parse_timestamp(statement["timestamp"]),
+        "stored": parse_timestamp(statement["stored"]),
+        "voided": False,
+        "is_voiding": statement["verb"]["id"] == VOIDED,
+        "credential_id": credential.pk if credential else None,
+    }
 
 
 def record_statements(
@@ -156,6 +176,7 @@ def record_statements(
     stored = format_timestamp(now)
     authority = authority or (credential.authority if credential else None)
     seen = set()
+    had_timestamp = ["timestamp" in statement for statement in batch]
     for index, statement in enumerate(batch):
         statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
         if statement["id"] in seen:
@@ -168,16 +189,20 @@ def record_statements(
             statement["authority"] = authority
         statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
 
-    with transaction.atomic():
-        existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
-        new = []
-        for statement in batch:
-            previous = existing.get(uuid.UUID(statement["id"]))
-            if previous is None:
-                new.append(statement)
-            elif not _same_statement(statement, previous):
-                raise Conflict(f"statement {statement['id']} is already stored with different content")
-        _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+    try:
+        with transaction.atomic():
+            existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
+            new = []
+            for statement, timestamped in zip(batch, had_timestamp, strict=True):
+                previous = existing.get(uuid.UUID(statement["id"]))
+                if previous is None:
+                    new.append(statement)
+                elif not _same_statement(statement, previous, had_timestamp=timestamped):
+                    raise Conflict(f"statement {statement['id']} is already stored with different content")
+            _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+    except IntegrityError as exc:
+        # Two requests stored the same statement id at once; the loser is told to retry.
+        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
     return [uuid.UUID(statement["id"]) for statement in batch]
 
 
@@ -190,16 +215,16 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     if not batch:
         return
     rows = [_row(statement, credential) for statement in batch]
-    voiding_targets = {row.ref_statement_id for row in rows if row.is_voiding}
+    voiding_targets = {row["ref_statement_id"] for row in rows if row["is_voiding"]}
     voided_ids: list[uuid.UUID] = []
     if voiding_targets:
         # xAPI 1.0.3 §2.3.2: a voiding statement that targets a voiding statement voids nothing.
-        in_batch = {row.statement_id: row for row in rows}
+        in_batch = {row["statement_id"]: row for row in rows}
         for target in voiding_targets:
-            row = in_batch.get(uuid.UUID(str(target)))
-            if row is not None and not row.is_voiding:
-                row.voided = True
-                voided_ids.append(row.statement_id)
+            row = in_batch.get(target)
+            if row is not None and not row["is_voiding"]:
+                row["voided"] = True
+                voided_ids.append(row["statement_id"])
         stored_targets = list(
             Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False, voided=False).values_list(
                 "statement_id", flat=True
@@ -207,29 +232,34 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         )
         Statement.objects.filter(statement_id__in=stored_targets).update(voided=True)
         voided_ids.extend(stored_targets)
-    Statement.objects.bulk_create(rows)
-    stored_at = rows[0].stored
+    seqs = insert_rows(
+        Statement, _STATEMENT_COLUMNS, [tuple(row[c] for c in _STATEMENT_COLUMNS) for row in rows], with_pk=True
+    )
+    stored_at = rows[0]["stored"]
     agent_rows, activity_rows, definitions = [], [], {}
-    for row, statement in zip(rows, batch, strict=True):
-        for key, relation in dict.fromkeys(_agent_rows(statement)):
-            agent_rows.append(StatementAgent(statement=row, agent_key=key, relation=relation, stored=stored_at))
+    for seq, statement in zip(seqs, batch, strict=True):
+        # One side row per distinct key per statement, so side-table scans never repeat a statement.
+        agents: dict[str, str] = {}
+        for key, relation in _agent_rows(statement):
+            agents.setdefault(key, relation)
+        agent_rows.extend((seq, key, relation, stored_at) for key, relation in agents.items())
+        activities: dict[str, str] = {}
         for activity_id, relation, definition in _activity_rows(statement):
-            activity_rows.append(
-                StatementActivity(statement=row, activity_id=iri_key(activity_id), relation=relation, stored=stored_at)
-            )
+            activities.setdefault(iri_key(activity_id), relation)
             definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
-    StatementAgent.objects.bulk_create(agent_rows)
-    StatementActivity.objects.bulk_create(activity_rows)
+        activity_rows.extend((seq, key, relation, stored_at) for key, relation in activities.items())
+    insert_rows(StatementAgent, ["statement_id", "agent_key", "relation", "stored"], agent_rows)
+    insert_rows(StatementActivity, ["statement_id", "activity_id", "relation", "stored"], activity_rows)
     _save_activities(definitions, define=define)
     if attachments:
         Attachment.objects.bulk_create(
             [
                 Attachment(sha2=sha2, content_type=part.content_type, content=part.content)
-                for sha2, part in attachments.items()
+                for sha2, part in sorted(attachments.items())
             ],
             ignore_conflicts=True,
         )
-    ids = [row.statement_id for row in rows]
+    ids = [row["statement_id"] for row in rows]
     transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
     if voided_ids:
         transaction.on_commit(lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)))
@@ -253,21 +283,39 @@ def merge_definition(old: dict | None, new: dict | None) -> dict | None:
 
 
 def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
-    # The canonical Activity: one row per id; a statement carrying a definition replaces it when
-    # the credential may define (xAPI 1.0.3 §2.4.4.1 "LRS ... MAY update its internal representation").
+    """The canonical Activity: one row per id, its definition merged from statements sent with
+    the "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
+
+    In the steady state every Activity exists with its definition and this is one SELECT. When a
+    batch adds or changes Activities, the maintenance is serialized across batches by a
+    transaction-level advisory lock: inserting new ids and updating changed rows in two steps
+    could otherwise deadlock two concurrent batches. Merges read the row under that lock, so no
+    concurrent merge is lost.
+    """
     known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
+    new = [activity_id for activity_id in sorted(definitions) if activity_id not in known]
+    stale = define and any(
+        merge_definition(activity.definition, definitions[activity_id]) != activity.definition
+        for activity_id, activity in known.items()
+    )
+    if not new and not stale:
+        return
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('xapi_activity'))")
     Activity.objects.bulk_create(
-        [Activity(activity_id=a, definition=d or {}) for a, d in definitions.items() if a not in known],
+        [Activity(activity_id=a, definition=(definitions[a] or {}) if define else {}) for a in new],
         ignore_conflicts=True,
     )
-    if define:
-        changed = []
-        for activity_id, activity in known.items():
-            definition = merge_definition(activity.definition, definitions[activity_id])
-            if definition and activity.definition != definition:
-                activity.definition = definition
-                changed.append(activity)
-        Activity.objects.bulk_update(changed, ["definition"])
+    if not stale:
+        return
+    changed = []
+    for activity in Activity.objects.filter(activity_id__in=list(known)).select_for_update():
+        definition = merge_definition(activity.definition, definitions[activity.activity_id])
+        if definition != activity.definition:
+            activity.definition = definition
+            changed.append(activity)
+    Activity.objects.bulk_update(changed, ["definition"])
 
 
 def void_statement(
