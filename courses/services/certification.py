@@ -122,12 +122,29 @@ def certification_problems(*, person: Person, track: CertificationTrack) -> list
     for assessment in track.assessments.all():
         if assessment.pk not in passed:
             problems.append(_("尚未通過：%(name)s") % {"name": assessment.name})
-    done = set(
-        Completion.objects.filter(person=person, voided_at__isnull=True).values_list("course_id", flat=True)
-    )
+    completions = {
+        c.course_id: c
+        for c in Completion.objects.filter(person=person, voided_at__isnull=True).order_by("completed_at")
+    }
+    dates = [r.taken_on for r in AssessmentResult.objects.filter(person=person, assessment__track=track,
+                                                                  is_current=True)]
     for course in track.required_courses.all():
-        if course.pk not in done:
+        completion = completions.get(course.pk)
+        if completion is None:
             problems.append(_("尚未完成必修課程：%(name)s") % {"name": course.title})
+            continue
+        # Procurement: missing more than 1/10 of the hours bars the certificate (shared/domain.md).
+        if completion.scheduled_hours and (
+            completion.credited_hours * 100 < completion.scheduled_hours * track.min_attendance_percent
+        ):
+            problems.append(
+                _("%(name)s 出席未達 %(p)s%%。") % {"name": course.title, "p": track.min_attendance_percent}
+            )
+        dates.append(timezone.localdate(completion.completed_at))
+    # Procurement: courses and exam within one year of the first class (completion_window_months).
+    if track.completion_window_months and dates:
+        if max(dates) > min(dates) + relativedelta(months=track.completion_window_months):
+            problems.append(_("課程及測驗須於 %(m)s 個月內完成。") % {"m": track.completion_window_months})
     return problems
 
 

@@ -47,3 +47,42 @@ def test_score_above_the_maximum_is_refused_and_nothing_is_stored():
 def test_unknown_verification_code_is_refused():
     with pytest.raises(ValidationError):
         verify_certificate(code="not-a-code")
+
+
+def _track_with_course(min_attendance_percent=90, window=12):
+    from tests.courses.factories import CertificationTrackFactory, CourseFactory
+
+    course = CourseFactory(credit_hours=Decimal("10"))
+    track = CertificationTrackFactory(min_attendance_percent=min_attendance_percent, completion_window_months=window)
+    track.required_courses = [course]
+    track.save()
+    return track, course, AssessmentFactory(track=track)
+
+
+def _complete(person, course, hours, when):
+    from django.utils import timezone
+
+    from courses.services.completion import record_completion
+
+    record_completion(person=person, course=course, modality="classroom", source="attendance",
+                      credited_hours=Decimal(hours), scheduled_hours=Decimal("10"),
+                      completed_at=timezone.make_aware(dt.datetime.combine(when, dt.time(16))))
+
+
+def test_certificate_needs_the_required_course_with_enough_attendance():
+    track, course, assessment = _track_with_course()
+    enough, short = TraineeFactory(), TraineeFactory()
+    _complete(enough, course, "9", dt.date(2026, 4, 1))
+    _complete(short, course, "8.5", dt.date(2026, 4, 1))
+    for person in (enough, short):
+        record_assessment_result(person=person, assessment=assessment, score=Decimal("80"),
+                                 taken_on=dt.date(2026, 5, 1))
+    assert list(Certificate.objects.values_list("person", flat=True)) == [enough.pk]
+
+
+def test_exam_more_than_the_window_after_the_class_does_not_certify():
+    track, course, assessment = _track_with_course()
+    person = TraineeFactory()
+    _complete(person, course, "10", dt.date(2025, 3, 1))
+    record_assessment_result(person=person, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1))
+    assert not Certificate.objects.filter(kind="certification").exists()
