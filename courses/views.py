@@ -286,7 +286,7 @@ def mark_attendance(request, code: str, session_id: int):
                 "row": enrollment.person.employee_number,
                 "enrollment": enrollment,
                 "status": status,
-                "minutes": int(minutes) if minutes and minutes.isdigit() else minutes,
+                "minutes": minutes,
             }
         )
     try:

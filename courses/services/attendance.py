@@ -26,6 +26,13 @@ ATTENDING_STATUSES = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, E
 
 def attendance_minutes(*, session: Session, status: str, minutes: int | None) -> int:
     """Present counts the whole session and absent nothing; late / left early need the minutes attended."""
+    if minutes is not None:
+        try:
+            minutes = int(minutes)
+        except (TypeError, ValueError):
+            raise ValidationError({"minutes": _("出席分鐘數須為非負整數。")}) from None
+        if minutes < 0:
+            raise ValidationError({"minutes": _("出席分鐘數須為非負整數。")})
     if status == AttendanceStatus.PRESENT:
         return session.minutes if minutes is None else minutes
     if status == AttendanceStatus.ABSENT:

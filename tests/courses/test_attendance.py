@@ -121,3 +121,13 @@ def test_waitlisted_people_cannot_be_marked_present():
     with pytest.raises(ValidationError) as excinfo:
         record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="present")
     assert set(excinfo.value.message_dict) == {"enrollment"}
+
+
+@pytest.mark.parametrize("minutes", ["abc", -5])
+def test_minutes_that_are_not_a_count_are_refused(minutes):
+    offering = OfferingFactory(sessions=[3])
+    enrollment = EnrollmentFactory(offering=offering)
+    with pytest.raises(ValidationError) as excinfo:
+        record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="late", minutes=minutes)
+    assert set(excinfo.value.message_dict) == {"minutes"}
+    assert not Attendance.objects.exists()
