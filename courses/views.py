@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -137,6 +137,8 @@ def my_learning(request):
 
 @login_required
 def learning_record(request, fmt: str):
+    if fmt not in ("csv", "pdf"):
+        raise Http404
     person = _person(request)
     try:
         year = int(request.GET.get("year") or timezone.localdate().year)

@@ -211,3 +211,17 @@ def test_result_file_with_an_unknown_person_and_a_bad_score_stores_nothing():
         import_assessment_results(assessment=assessment, uploaded=csv_file(text), recorded_by=None)
     assert set(excinfo.value.rows) == {3, 4}
     assert not AssessmentResult.objects.exists() and xapi_api.count_statements() == 0
+
+
+def test_legacy_teams_export_pairs_joins_and_leaves(remote):
+    _offering, session, a, b = remote
+    text = (
+        "Full Name\tUser Action\tTimestamp\n"
+        f"{a.person.name}\tJoined\t4/1/2026, 9:00:00 AM\n"
+        f"{a.person.name}\tLeft\t4/1/2026, 10:00:00 AM\n"
+        f"{a.person.name}\tJoined before\t4/1/2026, 10:10:00 AM\n"
+        f"{a.person.name}\tLeft\t4/1/2026, 12:00:00 PM\n"
+    )
+    result = import_meeting_report(session=session, uploaded=csv_file(text, "legacy.csv", "utf-16"), recorded_by=None)
+    assert result["format"] == "teams-legacy"
+    assert Attendance.objects.get(enrollment=a).minutes == 170
