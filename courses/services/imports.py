@@ -335,11 +335,16 @@ def import_meeting_report(*, session: Session, uploaded, recorded_by) -> dict:
     with transaction.atomic():
         record_session_roster(session=session, entries=entries, recorded_by=recorded_by,
                               source=AttendanceSource.REMOTE, now=now)
+        # Importing the same report twice must not queue the same participant twice.
+        queued = set(
+            RemoteAttendanceReview.objects.filter(session=session).values_list("participant_name", "email", "minutes")
+        )
         RemoteAttendanceReview.objects.bulk_create(
             RemoteAttendanceReview(session=session, participant_name=p.name[:200], email=p.email[:254],
                                    minutes=min(p.minutes, session.minutes), source_format=report_format,
                                    imported_at=now)
             for p in unmatched
+            if (p.name[:200], p.email[:254], min(p.minutes, session.minutes)) not in queued
         )
     return {"format": report_format, "matched": len(matched), "unmatched": len(unmatched),
             "absent": sum(1 for e in entries if e["status"] == AttendanceStatus.ABSENT)}

@@ -225,3 +225,13 @@ def test_legacy_teams_export_pairs_joins_and_leaves(remote):
     result = import_meeting_report(session=session, uploaded=csv_file(text, "legacy.csv", "utf-16"), recorded_by=None)
     assert result["format"] == "teams-legacy"
     assert Attendance.objects.get(enrollment=a).minutes == 170
+
+
+def test_importing_the_same_report_twice_changes_nothing(remote):
+    _offering, session, a, _b = remote
+    text = ZOOM_REPORT.format(a_name=a.person.name, a_email=a.person.email)
+    import_meeting_report(session=session, uploaded=csv_file(text), recorded_by=None)
+    statements, attendances = xapi_api.count_statements(), Attendance.objects.count()
+    import_meeting_report(session=session, uploaded=csv_file(text), recorded_by=None)
+    assert (xapi_api.count_statements(), Attendance.objects.count()) == (statements, attendances)
+    assert RemoteAttendanceReview.objects.count() == 1
