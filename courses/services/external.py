@@ -168,6 +168,11 @@ def credit_statement(*, statement: dict, activity: ExternalActivity) -> Completi
                 enrollment.save(update_fields=["status", "updated_at"])
     except IntegrityError:
         return None  # credited concurrently by another worker: the constraint kept it to once
+    except ValidationError as error:
+        # The platform's statement is stored whatever we make of it; hours we cannot credit
+        # (e.g. an absurd duration) are left for staff rather than failing the platform's request.
+        logger.warning("external statement %s not credited: %s", statement.get("id"), error)
+        return None
     return completion
 
 

@@ -137,3 +137,11 @@ def test_a_bad_statement_is_refused_by_the_lrs_and_nothing_is_credited(client, p
                            content_type="application/json", **platform_auth)
     assert response.status_code == 400
     assert not ExternalActivity.objects.exists() and not Completion.objects.exists()
+
+
+def test_an_absurd_duration_is_stored_but_not_credited(client, platform_auth, django_capture_on_commit_callbacks):
+    ExternalActivity.objects.create(activity_iri=MOOC_COURSE, title="MOOC", status="accepted")
+    statement = platform_statement(TraineeFactory(), result={"completion": True, "duration": "PT100000H"})
+    post(client, platform_auth, [statement], django_capture_on_commit_callbacks)
+    assert not Completion.objects.exists()
+    assert xapi_api.get_statement(statement["id"]) is not None
