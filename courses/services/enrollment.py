@@ -50,7 +50,8 @@ def eligibility_problems(*, person: Person, course: Course) -> list[str]:
 
 
 def _lock_offering(offering: Offering) -> Offering:
-    return Offering.objects.select_for_update().select_related("course").get(pk=offering.pk)
+    # of=("self",): lock the offering row only, not the joined course (other offerings of it stay free).
+    return Offering.objects.select_for_update(of=("self",)).select_related("course").get(pk=offering.pk)
 
 
 def _seats_taken(offering: Offering) -> int:
