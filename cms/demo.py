@@ -2,18 +2,35 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from cms.models import CatalogPage, HomePage, TopicPage
 from courses.models import Topic
+
+
+def _ensure_root() -> Page:
+    """Wagtail's tree root and default locale, which its migrations create; recreated after a flush."""
+    root = Page.get_first_root_node()
+    if root is None:
+        Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+        root = Page.add_root(
+            instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page))
+        )
+        from cms.roles import grant_catalog_permissions
+
+        grant_catalog_permissions()
+    return root
 
 
 @transaction.atomic
 def load_pages() -> HomePage:
     home = HomePage.objects.first()
     if home is None:
-        root = Page.get_first_root_node()
+        root = _ensure_root()
         # Wagtail's initial migration leaves a placeholder "Welcome" page holding the slug "home".
         for placeholder in root.get_children().filter(content_type__model="page", slug="home"):
             placeholder.delete()

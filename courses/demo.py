@@ -39,6 +39,7 @@ TOPICS = [
     ("english", "英語", "英語能力與英檢"),
     ("workplace-bullying", "職場霸凌防治", "職場霸凌與性騷擾防治"),
     ("human-rights", "人權", "兩公約、ICERD 與人權保障"),
+    ("icerd", "ICERD", "消除一切形式種族歧視國際公約"),
     ("law", "法制", "法制作業與依法行政"),
     ("environmental-education", "環境教育", "環境教育法規定之環境教育"),
     ("policy", "政策", "當前重要政策"),
@@ -234,7 +235,7 @@ COURSES = [
     ),
     ("WB-102", "職場霸凌防治數位課程", ["workplace-bullying"], "common-core", Modality.ELEARNING, 2, "全體同仁", {}),
     ("HR-101", "兩公約與人權保障", ["human-rights"], "national-policy", Modality.ELEARNING, 2, "全體同仁", {}),
-    ("HR-102", "ICERD 消除種族歧視公約", ["human-rights"], "national-policy", Modality.REMOTE, 2, "全體同仁", {}),
+    ("HR-102", "ICERD 消除種族歧視公約", ["human-rights", "icerd"], "national-policy", Modality.REMOTE, 2, "全體同仁", {}),
     ("POL-101", "當前重要政策：高雄市政建設", ["policy"], "city-vision", Modality.ELEARNING, 1, "全體同仁", {}),
     (
         "MGT-101",

@@ -160,6 +160,11 @@ class Course(PreviewableMixin, DraftStateMixin, LockableMixin, RevisionMixin, in
         if errors:
             raise ValidationError(errors)
 
+    @property
+    def eligible_agency_kind_labels(self) -> list[str]:
+        labels = dict(AgencyKind.choices)
+        return [str(labels[kind]) for kind in self.eligible_agency_kinds if kind in labels]
+
     def get_preview_template(self, request, mode_name):
         # The public course page's template (cms) renders the draft in the admin preview.
         return "cms/course_detail.html"

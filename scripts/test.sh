@@ -34,7 +34,7 @@ DJANGO_SETTINGS_MODULE=lms.settings.test "$PY" manage.py check
 DJANGO_SETTINGS_MODULE=lms.settings.test "$PY" manage.py makemigrations --check --dry-run >/dev/null
 
 echo "==> pytest on SQLite (tasks in-process)"
-env -u DATABASE_URL -u REDIS_URL "$VENV/bin/pytest" -p no:cacheprovider "${PYTEST_ARGS[@]}"
+env -u DATABASE_URL -u REDIS_URL "$VENV/bin/pytest" -p no:cacheprovider -n 2 "${PYTEST_ARGS[@]}"
 
 if [ "$SQLITE_ONLY" = 0 ]; then
   start_postgres
@@ -42,5 +42,5 @@ if [ "$SQLITE_ONLY" = 0 ]; then
   trap 'stop_redis; stop_postgres' EXIT
   export SECRET_KEY="test-only-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "==> pytest on PostgreSQL + Redis (real Celery worker)"
-  "$VENV/bin/pytest" -p no:cacheprovider "${PYTEST_ARGS[@]}"
+  "$VENV/bin/pytest" -p no:cacheprovider -n 2 "${PYTEST_ARGS[@]}"
 fi

@@ -18,3 +18,18 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture
 def on_postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+@pytest.fixture(autouse=True)
+def _real_broker_for_worker_tests(request):
+    """Tests marked celery_worker send tasks through Redis to a real worker; the others run them eagerly."""
+    if "celery_worker" not in request.keywords:
+        yield
+        return
+    from lms.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        yield
+    finally:
+        app.conf.task_always_eager = True

@@ -12,6 +12,19 @@ class Role(StrEnum):
     ADMINISTRATOR = "系統管理者"
 
 
+# Administrators manage people and officer bindings; training staff look people up.
+ADMINISTRATOR_PERMISSIONS = [
+    "wagtailadmin.access_admin",
+    *(f"people.{action}_{model}" for model in ("person", "agencyofficer") for action in ("add", "change", "view")),
+    "people.view_agency",
+    "people.change_agency",
+    "auth.add_user",
+    "auth.change_user",
+    "auth.view_user",
+]
+TRAINING_STAFF_PEOPLE_PERMISSIONS = ["people.view_person", "people.view_agency"]
+
+
 def has_role(user, role: Role) -> bool:
     if not user.is_authenticated:
         return False
@@ -27,6 +40,8 @@ def ensure_role_groups(**kwargs) -> None:
 
     for role in Role:
         Group.objects.get_or_create(name=role.value)
+    grant_permissions(Role.ADMINISTRATOR, ADMINISTRATOR_PERMISSIONS)
+    grant_permissions(Role.TRAINING_STAFF, TRAINING_STAFF_PEOPLE_PERMISSIONS)
 
 
 def grant_permissions(role: Role, codenames: list[str]) -> None:

@@ -1,10 +1,9 @@
 """Browser test: a trainee enrols on the course page, staff mark attendance, the trainee sees hours and certificate.
 
-The fixtures live here, not in tests/browser/conftest.py, which another change owns.
+Uses the shared `browser` fixture of tests/browser/conftest.py; two contexts, one per person.
 """
 
 import datetime as dt
-import os
 from decimal import Decimal
 
 import pytest
@@ -15,38 +14,14 @@ from tests.lms.people.factories import TraineeFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-CHROMIUM = os.environ.get("LMS_CHROMIUM", "/usr/bin/chromium")
 PASSWORD = "pass-word-123"  # UserFactory's
 
 
 @pytest.fixture
-def chromium_browser():
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's sync API runs an event loop
-    if not os.path.exists(CHROMIUM):
-        pytest.skip(f"no chromium at {CHROMIUM}")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                  "--no-first-run", "--disable-sync"],
-        )
-        yield browser
-        browser.close()
-
-
-@pytest.fixture
 def catalog_pages():
-    """The Wagtail page tree; a transactional test may run after another one flushed the migrations' rows."""
-    from wagtail.models import Locale, Page
-
+    """The Wagtail page tree (load_pages rebuilds the root after a transactional test's flush)."""
     from cms.demo import load_pages
 
-    if not Locale.objects.exists():
-        Locale.objects.create(language_code="zh-hant")
-    if Page.get_first_root_node() is None:
-        Page.add_root(instance=Page(title="Root", slug="root"))
     load_pages()
 
 
@@ -59,7 +34,7 @@ def login(page, base_url, user):
 
 
 def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_certificate(
-    live_server, chromium_browser, catalog_pages
+    live_server, browser, catalog_pages
 ):
     now = timezone.now()
     start = timezone.localdate() + dt.timedelta(days=10)
@@ -71,14 +46,14 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     trainee = TraineeFactory(name="王小明")
     staff = StaffUserFactory()
 
-    trainee_page = chromium_browser.new_context(accept_downloads=True).new_page()
+    trainee_page = browser.new_context(accept_downloads=True).new_page()
     login(trainee_page, live_server.url, trainee.user)
     trainee_page.goto(f"{live_server.url}/catalog/course/AI-101/")
     trainee_page.click(f"tr[data-offering-code='{offering.code}'] button[type=submit]")
     trainee_page.wait_for_url(f"{live_server.url}/learning/")
     assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
 
-    staff_page = chromium_browser.new_context().new_page()
+    staff_page = browser.new_context().new_page()
     login(staff_page, live_server.url, staff)
     staff_page.goto(f"{live_server.url}/learning/staff/offerings/{offering.code}/")
     staff_page.select_option(f"tr[data-employee='{trainee.employee_number}'] select", "present")

@@ -52,3 +52,30 @@ def test_role_groups_exist_after_migrate():
     from django.contrib.auth.models import Group
 
     assert set(Group.objects.values_list("name", flat=True)) >= {r.value for r in Role}
+
+
+def test_administrators_manage_people_and_training_staff_only_look_them_up(client, tree):
+    from django.urls import reverse
+
+    person = PersonFactory(agency=tree["fire"])
+    admin = UserFactory(roles=[Role.ADMINISTRATOR])
+    staff = UserFactory(roles=[Role.TRAINING_STAFF])
+    client.force_login(staff)
+    assert client.get(reverse("wagtailsnippets_people_person:list")).status_code == 200
+    assert client.get(reverse("wagtailsnippets_people_person:edit", args=[person.pk])).status_code in (302, 403)
+    client.force_login(admin)
+    response = client.post(
+        reverse("wagtailsnippets_people_agencyofficer:add"),
+        {"user": UserFactory(username="hr1").pk, "agency": tree["social"].pk},
+    )
+    assert response.status_code == 302
+    from lms.people.models import AgencyOfficer
+
+    assert AgencyOfficer.objects.get(user__username="hr1").agency == tree["social"]
+
+
+def test_trainees_cannot_open_the_people_admin(client, tree):
+    from django.urls import reverse
+
+    client.force_login(UserFactory(roles=[Role.TRAINEE]))
+    assert client.get(reverse("wagtailsnippets_people_person:list")).status_code in (302, 403)

@@ -1,0 +1,66 @@
+"""People in the Wagtail admin: administrators manage learners and bind HR officers to an agency subtree."""
+
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from lms.people.models import Agency, AgencyOfficer, Person
+
+
+class PersonViewSet(SnippetViewSet):
+    model = Person
+    icon = "user"
+    menu_label = _("學員")
+    list_display = ["employee_number", "name", "agency", "rank_series", "grade", "is_supervisor", "employment_type"]
+    list_filter = ["employment_type", "rank_series", "is_supervisor", "is_active"]
+    search_fields = ["employee_number", "name", "email"]
+    list_per_page = 50
+    panels = [
+        FieldRowPanel([FieldPanel("employee_number"), FieldPanel("name")]),
+        FieldPanel("email"),
+        FieldPanel("agency"),
+        FieldRowPanel([FieldPanel("rank_series"), FieldPanel("grade"), FieldPanel("is_supervisor")]),
+        FieldRowPanel([FieldPanel("employment_type"), FieldPanel("is_active")]),
+        FieldPanel("user"),
+    ]
+
+    def get_queryset(self, request):
+        return Person.objects.visible_to(request.user).select_related("agency")
+
+
+class AgencyViewSet(SnippetViewSet):
+    """Agencies are listed here; the tree itself changes through load_demo or a data import, not ad hoc."""
+
+    model = Agency
+    icon = "group"
+    menu_label = _("機關")
+    list_display = ["code", "name", "kind", "depth"]
+    list_filter = ["kind"]
+    search_fields = ["code", "name"]
+    ordering = ["path"]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("kind")]
+    add_to_admin_menu = False
+    inspect_view_enabled = True
+
+    def get_add_url(self):  # a node needs a parent: no free-standing "add" form
+        return None
+
+
+class AgencyOfficerViewSet(SnippetViewSet):
+    model = AgencyOfficer
+    icon = "key"
+    menu_label = _("機關人事人員")
+    list_display = ["user", "agency"]
+    search_fields = ["user__username", "agency__name"]
+    panels = [FieldPanel("user"), FieldPanel("agency")]
+
+
+class PeopleViewSetGroup(SnippetViewSetGroup):
+    menu_label = _("人員與機關")
+    menu_icon = "group"
+    menu_order = 160
+    items = (PersonViewSet, AgencyViewSet, AgencyOfficerViewSet)
+
+
+register_snippet(PeopleViewSetGroup)
