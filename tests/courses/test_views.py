@@ -257,3 +257,9 @@ def test_satisfaction_report_averages_per_offering(client, completed):
     client.force_login(StaffUserFactory())
     page = client.get("/learning/staff/satisfaction/").content.decode()
     assert completed.offering.code in page and "4.00" in page
+
+
+def test_my_learning_is_available_in_english(client, completed):
+    login(client, completed.person)
+    page = client.get("/learning/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "My learning" in page and "Download certificate (PDF)" in page
