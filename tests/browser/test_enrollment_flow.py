@@ -46,14 +46,14 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     trainee = TraineeFactory(name="王小明")
     staff = StaffUserFactory()
 
-    trainee_page = browser.new_context(accept_downloads=True).new_page()
+    trainee_page = browser.new_context(locale="zh-TW", accept_downloads=True).new_page()
     login(trainee_page, live_server.url, trainee.user)
     trainee_page.goto(f"{live_server.url}/catalog/course/AI-101/")
     trainee_page.click(f"tr[data-offering-code='{offering.code}'] button[type=submit]")
     trainee_page.wait_for_url(f"{live_server.url}/learning/")
     assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
 
-    staff_page = browser.new_context().new_page()
+    staff_page = browser.new_context(locale="zh-TW").new_page()
     login(staff_page, live_server.url, staff)
     staff_page.goto(f"{live_server.url}/learning/staff/offerings/{offering.code}/")
     staff_page.select_option(f"tr[data-employee='{trainee.employee_number}'] select", "present")
