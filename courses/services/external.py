@@ -88,22 +88,43 @@ def _activity_title(activity: dict) -> str:
 
 
 def handle_stored_statements(*, statements: list[dict]) -> int:
-    """Receiver entry point: register unknown activities and credit mapped ones. Returns how many were credited."""
-    credited = 0
-    for statement in statements:
-        obj = statement.get("object") or {}
-        if is_lms_statement(statement) or obj.get("objectType", "Activity") != "Activity" or not is_completion(
-            statement
-        ):
-            continue
-        activity, _created = ExternalActivity.objects.get_or_create(
-            activity_iri=obj["id"][:500],
-            defaults={
-                "title": _activity_title(obj),
-                "platform": ((statement.get("authority") or {}).get("name") or "")[:200],
-            },
+    """Receiver entry point: register unknown activities and credit mapped ones. Returns how many were credited.
+
+    Batches from platforms run to hundreds of statements (shared/domain.md: ~1.6 million
+    e-learning completions a year), so activities are looked up and registered in bulk; only
+    statements about mapped or accepted activities cost a credit each.
+    """
+    candidates = [
+        s
+        for s in statements
+        if not is_lms_statement(s)
+        and (s.get("object") or {}).get("objectType", "Activity") == "Activity"
+        and is_completion(s)
+    ]
+    if not candidates:
+        return 0
+    first_seen: dict[str, dict] = {}
+    for statement in candidates:
+        first_seen.setdefault(statement["object"]["id"][:500], statement)
+    known = {a.activity_iri: a for a in ExternalActivity.objects.filter(activity_iri__in=list(first_seen))}
+    missing = [iri for iri in first_seen if iri not in known]
+    if missing:
+        ExternalActivity.objects.bulk_create(
+            [
+                ExternalActivity(
+                    activity_iri=iri,
+                    title=_activity_title(first_seen[iri]["object"]),
+                    platform=((first_seen[iri].get("authority") or {}).get("name") or "")[:200],
+                )
+                for iri in missing
+            ],
+            ignore_conflicts=True,  # another batch may register the same activity at the same moment
         )
-        if activity.status in (ExternalActivity.Status.MAPPED, ExternalActivity.Status.ACCEPTED):
+    creditable = (ExternalActivity.Status.MAPPED, ExternalActivity.Status.ACCEPTED)
+    credited = 0
+    for statement in candidates:
+        activity = known.get(statement["object"]["id"][:500])
+        if activity is not None and activity.status in creditable:
             credited += credit_statement(statement=statement, activity=activity) is not None
     return credited
 

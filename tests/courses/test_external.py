@@ -145,3 +145,12 @@ def test_an_absurd_duration_is_stored_but_not_credited(client, platform_auth, dj
     post(client, platform_auth, [statement], django_capture_on_commit_callbacks)
     assert not Completion.objects.exists()
     assert xapi_api.get_statement(statement["id"]) is not None
+
+
+def test_a_batch_about_many_unknown_activities_registers_each_once(client, platform_auth,
+                                                                   django_capture_on_commit_callbacks):
+    person = TraineeFactory()
+    batch = [platform_statement(person, activity=f"https://mooc.example.edu.tw/course/{n % 3}") for n in range(9)]
+    post(client, platform_auth, batch, django_capture_on_commit_callbacks)
+    assert ExternalActivity.objects.count() == 3
+    assert set(ExternalActivity.objects.values_list("platform", flat=True)) == {"e等公務園"}
