@@ -18,54 +18,16 @@ from xapi.rendering import canonical_statement, ids_statement
 from xapi.services import documents
 from xapi.services.keys import agent_key
 from xapi.services.statements import AttachmentPart, record_statements
-from xapi.validation import VERSION_1, format_timestamp, is_uuid, parse_timestamp, validate_actor
+from xapi.validation import VERSION_1, format_timestamp, parse_timestamp
+from xapi.validation import params as query_params
 from xapi.validation.common import is_language_tag
 
 READ = ("statements/read", "statements/read/mine", "all/read")
-_QUERY_PARAMS = {
-    "agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
-    "limit", "format", "attachments", "ascending",
-}  # fmt: skip
 _SIGNER = "xapi.more"
 
 
 def _http_date(moment) -> str:
     return format_datetime(moment.astimezone(UTC), usegmt=True)
-
-
-def _bool(xreq: XapiRequest, name: str) -> bool:
-    value = xreq.params.get(name, "false")
-    if value not in ("true", "false"):
-        raise BadRequest(f"{name}: must be true or false")
-    return value == "true"
-
-
-def _iri_param(xreq: XapiRequest, name: str, required: bool = False) -> str | None:
-    value = xreq.params.get(name)
-    if value is None:
-        if required:
-            raise BadRequest(f"{name}: required")
-        return None
-    if ":" not in value or any(ch.isspace() for ch in value):
-        raise BadRequest(f"{name}: must be an IRI")
-    return value
-
-
-def _agent_param(xreq: XapiRequest, name: str = "agent", required: bool = True) -> dict | None:
-    if name not in xreq.params:
-        if required:
-            raise BadRequest(f"{name}: required")
-        return None
-    return validate_actor(parse_json(xreq.params[name].encode(), name), name=name)
-
-
-def _time_param(xreq: XapiRequest, name: str):
-    if name not in xreq.params:
-        return None
-    try:
-        return parse_timestamp(xreq.params[name])
-    except ValueError as exc:
-        raise BadRequest(f"{name}: {exc}") from exc
 
 
 # --- statements -------------------------------------------------------------------------
@@ -96,13 +58,8 @@ def _read_statement_body(xreq: XapiRequest) -> tuple[object, dict[str, Attachmen
 
 
 def _put_statement(xreq: XapiRequest) -> HttpResponse:
-    statement_id = xreq.params.get("statementId")
-    if statement_id is None:
-        raise BadRequest("statementId: required for PUT")
-    if not is_uuid(statement_id):
-        raise BadRequest("statementId: must be a UUID")
-    if set(xreq.params) - {"statementId"}:
-        raise BadRequest(f"unexpected parameters: {', '.join(sorted(set(xreq.params) - {'statementId'}))}")
+    query_params.only(xreq.params, {"statementId"})
+    statement_id = str(query_params.uuid_value(xreq.params, "statementId", required=True))
     data, attachments = _read_statement_body(xreq)
     if not isinstance(data, dict):
         raise BadRequest("statement: PUT takes one statement object")
@@ -117,8 +74,8 @@ def _put_statement(xreq: XapiRequest) -> HttpResponse:
 
 
 def _post_statements(xreq: XapiRequest) -> HttpResponse:
-    if xreq.params and not xreq.extra.get("alternate"):
-        raise BadRequest(f"unexpected parameters: {', '.join(sorted(xreq.params))}")
+    if not xreq.extra.get("alternate"):
+        query_params.only(xreq.params, ())
     data, attachments = _read_statement_body(xreq)
     if isinstance(data, list) and not data:
         raise BadRequest("statements: the batch is empty")
@@ -173,56 +130,30 @@ def _statement_response(payload: object, statements: list[dict], xreq: XapiReque
 
 def _get_statements(xreq: XapiRequest) -> HttpResponse:
     params = dict(xreq.params)
+    after = None
     if "more" in params:
         try:
             state = signing.loads(params["more"], salt=_SIGNER)
         except signing.BadSignature as exc:
             raise BadRequest("more: not a valid continuation token") from exc
-        params = state["params"]
-        after = (parse_timestamp(state["stored"]), state["seq"])
-    else:
-        after = None
-    fmt = params.get("format", "exact")
-    if fmt not in ("ids", "exact", "canonical"):
-        raise BadRequest("format: must be ids, exact or canonical")
-    view = XapiRequest(method="GET", params=params, headers=xreq.headers, body=b"", version=xreq.version)
-    with_attachments = _bool(view, "attachments")
+        params, after = state["params"], (parse_timestamp(state["stored"]), state["seq"])
+    fmt = query_params.statement_format(params)
+    with_attachments = query_params.flag(params, "attachments")
+    can_read_all = xreq.credential.has_scope("statements/read", "all/read")
     single = [name for name in ("statementId", "voidedStatementId") if name in params]
     if single:
-        extra = set(params) - {single[0], "format", "attachments"}
-        if len(single) > 1 or extra:
-            raise BadRequest(f"{single[0]}: cannot be combined with {', '.join(sorted(extra | set(single[1:])))}")
-        if not is_uuid(params[single[0]]):
-            raise BadRequest(f"{single[0]}: must be a UUID")
-        row = selectors.get_statement_row(params[single[0]], voided=single[0] == "voidedStatementId")
-        mine = not xreq.credential.has_scope("statements/read", "all/read")
-        if row is None or (mine and row.credential_id != xreq.credential.pk):
-            raise NotFound(f"no statement {params[single[0]]}")
-        statement = _render([row.data], xreq, fmt)[0]
-        response = _statement_response(statement, [row.data], xreq, with_attachments)
+        # xAPI 1.0.3 §7.2.3: statementId/voidedStatementId go with attachments and format only.
+        query_params.only(params, {single[0], "format", "attachments"})
+        statement_id = query_params.uuid_value(params, single[0])
+        row = selectors.get_statement_row(statement_id, voided=single[0] == "voidedStatementId")
+        if row is None or (not can_read_all and row.credential_id != xreq.credential.pk):
+            raise NotFound(f"no statement {statement_id}")
+        response = _statement_response(_render([row.data], xreq, fmt)[0], [row.data], xreq, with_attachments)
         response["Last-Modified"] = _http_date(row.stored)
         return response
-    unknown = set(params) - _QUERY_PARAMS
-    if unknown:
-        raise BadRequest(f"unexpected parameters: {', '.join(sorted(unknown))}")
-    registration = params.get("registration")
-    if registration is not None and not is_uuid(registration):
-        raise BadRequest("registration: must be a UUID")
-    limit = params.get("limit", "0")
-    if not limit.isdigit():
-        raise BadRequest("limit: must be a non-negative integer")
+    query_params.only(params, {*query_params.STATEMENT_FILTERS, "format", "attachments"})
     query = selectors.StatementQuery(
-        agent=_agent_param(view, required=False),
-        verb=_iri_param(view, "verb"),
-        activity=_iri_param(view, "activity"),
-        registration=uuid.UUID(registration) if registration else None,
-        related_activities=_bool(view, "related_activities"),
-        related_agents=_bool(view, "related_agents"),
-        since=_time_param(view, "since"),
-        until=_time_param(view, "until"),
-        limit=int(limit),
-        ascending=_bool(view, "ascending"),
-        mine=None if xreq.credential.has_scope("statements/read", "all/read") else xreq.credential,
+        **query_params.statement_filters(params), mine=None if can_read_all else xreq.credential
     )
     statements, cursor = selectors.statement_page(query, after=after)
     more = ""
@@ -260,7 +191,7 @@ def _document_response(document) -> HttpResponse:
 
 
 def _ids_response(key: documents.DocumentKey, xreq: XapiRequest) -> HttpResponse:
-    ids = documents.list_document_ids(key, since=_time_param(xreq, "since"))
+    ids = documents.list_document_ids(key, since=query_params.timestamp(xreq.params, "since"))
     response = JsonResponse(ids, safe=False)
     latest = documents.latest_update(key)
     if latest is not None:
@@ -271,9 +202,7 @@ def _ids_response(key: documents.DocumentKey, xreq: XapiRequest) -> HttpResponse
 def _document_resource(
     xreq: XapiRequest, key: documents.DocumentKey, id_param: str, allowed: set[str], *, state: bool
 ) -> HttpResponse:
-    unknown = set(xreq.params) - allowed - {id_param, "since"}
-    if unknown:
-        raise BadRequest(f"unexpected parameters: {', '.join(sorted(unknown))}")
+    query_params.only(xreq.params, allowed | {id_param, "since"})
     document_id = xreq.params.get(id_param)
     if xreq.method == "GET":
         if document_id is None:
@@ -317,29 +246,35 @@ def _document_resource(
 _DOC_METHODS = ("GET", "PUT", "POST", "DELETE")
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("state",)))
+def _document_scopes(scope: str) -> dict[str, tuple[str, ...]]:
+    # xAPI 1.0.3 §4.2: "all/read" reads everything, writing needs the resource's own scope.
+    return {**dict.fromkeys(_DOC_METHODS, (scope,)), "GET": (scope, "all/read")}
+
+
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("state"))
 def state(xreq: XapiRequest) -> HttpResponse:
-    activity_id = _iri_param(xreq, "activityId", required=True)
-    agent = _agent_param(xreq)
-    registration = xreq.params.get("registration", "")
-    if registration and not is_uuid(registration):
-        raise BadRequest("registration: must be a UUID")
+    activity_id = query_params.iri(xreq.params, "activityId", required=True)
+    agent = query_params.actor(xreq.params)
+    registration = query_params.uuid_value(xreq.params, "registration")
     key = documents.DocumentKey(
-        kind="state", activity_id=activity_id, agent_key=agent_key(agent), registration=registration.lower()
+        kind="state",
+        activity_id=activity_id,
+        agent_key=agent_key(agent),
+        registration=str(registration) if registration else "",
     )
     return _document_resource(xreq, key, "stateId", {"activityId", "agent", "registration"}, state=True)
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("profile",)))
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def activity_profile(xreq: XapiRequest) -> HttpResponse:
-    activity_id = _iri_param(xreq, "activityId", required=True)
+    activity_id = query_params.iri(xreq.params, "activityId", required=True)
     key = documents.DocumentKey(kind="activity_profile", activity_id=activity_id)
     return _document_resource(xreq, key, "profileId", {"activityId"}, state=False)
 
 
-@xapi_endpoint(methods=_DOC_METHODS, scopes=dict.fromkeys(_DOC_METHODS, ("profile",)))
+@xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def agent_profile(xreq: XapiRequest) -> HttpResponse:
-    agent = _agent_param(xreq)
+    agent = query_params.actor(xreq.params)
     key = documents.DocumentKey(kind="agent_profile", agent_key=agent_key(agent))
     return _document_resource(xreq, key, "profileId", {"agent"}, state=False)
 
@@ -349,18 +284,16 @@ def agent_profile(xreq: XapiRequest) -> HttpResponse:
 
 @xapi_endpoint(methods=("GET",), scopes={"GET": (*READ, "define", "profile", "state")})
 def activities(xreq: XapiRequest) -> HttpResponse:
-    activity_id = _iri_param(xreq, "activityId", required=True)
-    if set(xreq.params) - {"activityId"}:
-        raise BadRequest("only activityId is allowed")
+    query_params.only(xreq.params, {"activityId"})
+    activity_id = query_params.iri(xreq.params, "activityId", required=True)
     activity = selectors.get_activity(activity_id) or {"objectType": "Activity", "id": activity_id}
     return JsonResponse(activity)
 
 
 @xapi_endpoint(methods=("GET",), scopes={"GET": (*READ, "define", "profile", "state")})
 def agents(xreq: XapiRequest) -> HttpResponse:
-    agent = _agent_param(xreq)
-    if set(xreq.params) - {"agent"}:
-        raise BadRequest("only agent is allowed")
+    query_params.only(xreq.params, {"agent"})
+    agent = query_params.actor(xreq.params)
     if agent.get("objectType") == "Group":
         raise BadRequest("agent: must be an Agent, not a Group")
     return JsonResponse(selectors.person_for(agent))

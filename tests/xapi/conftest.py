@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 
 from xapi.services.credentials import create_credential
+from xapi.services.statements import forget_cached_activities
 
 BASE = "/xapi"
 
@@ -47,6 +48,14 @@ class XapiClient:
 
     def delete(self, path, params=None, **headers):
         return self._send("delete", path, b"", params, "application/json", headers)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_activity_cache():
+    # Tests roll back their transactions; the process-wide Activity cache must not outlive them.
+    forget_cached_activities()
+    yield
+    forget_cached_activities()
 
 
 @pytest.fixture

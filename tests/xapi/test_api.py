@@ -29,11 +29,10 @@ def received():
 
 def test_record_statements_returns_ids_and_sends_stored_on_commit(django_capture_on_commit_callbacks, received):
     statement = make_statement_with_id()
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+    with django_capture_on_commit_callbacks(execute=True):
         ids = api.record_statements([statement])
         assert received == []
     assert ids == [uuid.UUID(statement["id"])]
-    assert len(callbacks) == 1
     [(kind, payload)] = received
     assert kind == "stored"
     assert payload["statement_ids"] == ids
@@ -47,6 +46,7 @@ def test_record_statements_with_a_bad_statement_stores_nothing_and_sends_nothing
     with django_capture_on_commit_callbacks(execute=True), pytest.raises(api.StatementInvalid) as excinfo:
         api.record_statements([make_statement(), make_statement(actor={"mbox": "bad"})])
     assert "statements[1].actor.mbox" in str(excinfo.value)
+    assert set(excinfo.value.message_dict) == {"statements[1].actor.mbox"}
     assert api.count_statements() == 0
     assert received == []
 

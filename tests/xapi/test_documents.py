@@ -121,3 +121,10 @@ def test_documents_need_their_scope(client_with_scopes):
     assert statements_only.put("/activities/profile", {"v": 1}, profile_params()).status_code == 403
     state_client = client_with_scopes("state", name="state only")
     assert state_client.put("/activities/state", {"v": 1}, state_params()).status_code == 204
+
+
+def test_all_read_scope_reads_documents_but_cannot_write_them(client_with_scopes, xapi):
+    xapi.put("/activities/state", {"v": 1}, state_params())
+    reader = client_with_scopes("all/read", name="auditor")
+    assert reader.get("/activities/state", state_params()).json() == {"v": 1}
+    assert reader.put("/activities/state", {"v": 2}, state_params()).status_code == 403

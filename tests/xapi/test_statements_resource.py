@@ -414,3 +414,9 @@ def test_related_filters_combine_with_each_other_and_with_plain_filters(xapi):
     assert len(xapi.get("/statements", actor_and_related_activity).json()["statements"]) == 1
     with_verb = {**both, "verb": "http://example.org/verbs/none"}
     assert xapi.get("/statements", with_verb).json()["statements"] == []
+
+
+def test_bad_query_parameter_message_names_the_parameter(xapi):
+    assert xapi.get("/statements", {"registration": "nope"}).json()["message"].startswith("registration:")
+    assert xapi.get("/statements", {"agent": json.dumps({"mbox": "x"})}).json()["message"].startswith("agent.mbox:")
+    assert xapi.get("/statements", {"related_agents": "yes"}).json()["message"].startswith("related_agents:")

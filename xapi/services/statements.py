@@ -1,5 +1,6 @@
 """Storing and voiding statements (xAPI 1.0.3 §2.3, §2.4, §7.2)."""
 
+import json
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -177,6 +178,8 @@ def record_statements(
     authority = authority or (credential.authority if credential else None)
     seen = set()
     had_timestamp = ["timestamp" in statement for statement in batch]
+    # Only ids chosen by the client can already be stored; ids minted here are fresh UUID4s.
+    client_ids = [statement["id"] for statement in batch if "id" in statement]
     for index, statement in enumerate(batch):
         statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
         if statement["id"] in seen:
@@ -191,7 +194,11 @@ def record_statements(
 
     try:
         with transaction.atomic():
-            existing = dict(Statement.objects.filter(statement_id__in=list(seen)).values_list("statement_id", "data"))
+            existing = (
+                dict(Statement.objects.filter(statement_id__in=client_ids).values_list("statement_id", "data"))
+                if client_ids
+                else {}
+            )
             new = []
             for statement, timestamped in zip(batch, had_timestamp, strict=True):
                 previous = existing.get(uuid.UUID(statement["id"]))
@@ -286,12 +293,59 @@ def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> No
     """The canonical Activity: one row per id, its definition merged from statements sent with
     the "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
 
-    In the steady state every Activity exists with its definition and this is one SELECT. When a
-    batch adds or changes Activities, the maintenance is serialized across batches by a
-    transaction-level advisory lock: inserting new ids and updating changed rows in two steps
-    could otherwise deadlock two concurrent batches. Merges read the row under that lock, so no
-    concurrent merge is lost.
+    In the steady state every Activity exists with its definition and nothing is queried (see
+    _ActivityCache); otherwise one SELECT. When a batch adds or changes Activities, the
+    maintenance is serialized across batches by a transaction-level advisory lock: inserting
+    new ids and updating changed rows in two steps could otherwise deadlock two concurrent
+    batches. Merges read the row under that lock, so no concurrent merge is lost.
     """
+    wanted = {a: d for a, d in definitions.items() if not _activity_cache.covers(a, d, define=define)}
+    if wanted:
+        _save_uncached_activities(wanted, define=define)
+        transaction.on_commit(lambda: _activity_cache.remember(wanted, define=define))
+
+
+class _ActivityCache:
+    """Activities this process has seen committed, with the last definition it applied.
+
+    Lets the steady state (known Activities, unchanged definitions) skip the Activity lookup,
+    one round trip of every single-statement request. Filled only on commit, so a rolled-back
+    batch never counts; bounded, and simply cleared when full.
+    """
+
+    LIMIT = 20_000
+
+    def __init__(self) -> None:
+        self.definitions: dict[str, str] = {}
+
+    @staticmethod
+    def _key(definition: dict | None) -> str:
+        return json.dumps(definition, sort_keys=True) if definition else ""
+
+    def covers(self, activity_id: str, definition: dict | None, *, define: bool) -> bool:
+        if activity_id not in self.definitions:
+            return False
+        return not define or not definition or self.definitions[activity_id] == self._key(definition)
+
+    def remember(self, definitions: dict[str, dict | None], *, define: bool) -> None:
+        if len(self.definitions) > self.LIMIT:
+            self.definitions.clear()
+        for activity_id, definition in definitions.items():
+            if define and definition:
+                self.definitions[activity_id] = self._key(definition)
+            else:
+                self.definitions.setdefault(activity_id, "")
+
+
+_activity_cache = _ActivityCache()
+
+
+def forget_cached_activities() -> None:
+    """Empty this process's Activity cache (tests roll back what it remembered)."""
+    _activity_cache.definitions.clear()
+
+
+def _save_uncached_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
     known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
     new = [activity_id for activity_id in sorted(definitions) if activity_id not in known]
     stale = define and any(

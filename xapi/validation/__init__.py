@@ -10,6 +10,7 @@ import json
 from typing import Any
 
 import pydantic
+from django.core.exceptions import ValidationError
 
 from .agents import Agent, Group
 from .common import VERSION_1, VERSION_2, format_timestamp, is_uuid, parse_timestamp
@@ -29,12 +30,22 @@ __all__ = [
 _TAGS = {"Agent", "Group", "Activity", "StatementRef", "SubStatement"}
 
 
-class StatementInvalid(ValueError):  # noqa: N818 (reads as "the statement is invalid")
-    """A statement, a batch or a parameter broke a rule; `errors` lists (path, message) pairs."""
+class StatementInvalid(ValidationError, ValueError):  # noqa: N818 (reads as "the statement is invalid")
+    """A statement, a batch or a parameter broke a rule; `errors` lists (path, message) pairs.
+
+    A Django ValidationError keyed by property path (`message_dict`), so LMS services that
+    record statements inside their own validation can let it through unchanged.
+    """
 
     def __init__(self, errors: list[tuple[str, str]]):
         self.errors = errors
-        super().__init__("; ".join(f"{path}: {message}" if path else message for path, message in errors))
+        by_path: dict[str, list[str]] = {}
+        for path, message in errors:
+            by_path.setdefault(path or "statement", []).append(message)
+        super().__init__(by_path)
+
+    def __str__(self) -> str:
+        return "; ".join(f"{path}: {message}" if path else message for path, message in self.errors)
 
 
 def _join(prefix: str, loc: tuple) -> str:
