@@ -25,6 +25,22 @@ def catalog_pages():
     load_pages()
 
 
+@pytest.fixture
+def new_page(browser, live_server):
+    """Pages in their own zh-TW contexts, closed before the live server stops (no request left in flight)."""
+    contexts = []
+
+    def _new_page():
+        context = browser.new_context(locale="zh-TW", accept_downloads=True)
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield _new_page
+    for context in contexts:
+        context.close()
+
+
 def login(page, base_url, user):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", user.username)
@@ -34,7 +50,7 @@ def login(page, base_url, user):
 
 
 def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_certificate(
-    live_server, browser, catalog_pages
+    live_server, new_page, catalog_pages
 ):
     now = timezone.now()
     start = timezone.localdate() + dt.timedelta(days=10)
@@ -46,14 +62,14 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     trainee = TraineeFactory(name="王小明")
     staff = StaffUserFactory()
 
-    trainee_page = browser.new_context(locale="zh-TW", accept_downloads=True).new_page()
+    trainee_page = new_page()
     login(trainee_page, live_server.url, trainee.user)
     trainee_page.goto(f"{live_server.url}/catalog/course/AI-101/")
     trainee_page.click(f"tr[data-offering-code='{offering.code}'] button[type=submit]")
     trainee_page.wait_for_url(f"{live_server.url}/learning/")
     assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
 
-    staff_page = browser.new_context(locale="zh-TW").new_page()
+    staff_page = new_page()
     login(staff_page, live_server.url, staff)
     staff_page.goto(f"{live_server.url}/learning/staff/offerings/{offering.code}/")
     staff_page.select_option(f"tr[data-employee='{trainee.employee_number}'] select", "present")
