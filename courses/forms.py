@@ -38,11 +38,8 @@ class EvaluationForm(forms.ModelForm):
 
 
 class NominationForm(forms.Form):
-    person = forms.ModelChoiceField(label=_("薦送人員"), queryset=None)
-
-    def __init__(self, *args, people, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people
+    # An employee number, not a list of people: an officer's subtree can hold thousands of staff.
+    employee_number = forms.CharField(label=_("薦送人員員工編號"), max_length=20)
 
 
 class ExternalMappingForm(forms.Form):

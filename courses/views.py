@@ -208,14 +208,18 @@ def nominate(request, code: str):
     offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
     if not (has_role(request.user, Role.AGENCY_OFFICER) or has_role(request.user, Role.TRAINING_STAFF)):
         raise PermissionDenied
-    people = Person.objects.visible_to(request.user).filter(is_active=True).order_by("employee_number")
-    form = NominationForm(request.POST or None, people=people)
+    form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        person = (
+            Person.objects.visible_to(request.user)
+            .filter(employee_number=form.cleaned_data["employee_number"].strip(), is_active=True)
+            .first()
+        )
         try:
-            enrollment_services.nominate_person(
-                offering=offering, person=form.cleaned_data["person"], officer_user=request.user
-            )
-            messages.success(request, _("已薦送 %(name)s。") % {"name": form.cleaned_data["person"].name})
+            if person is None:
+                raise ValidationError({"employee_number": _("查無此員工編號，或不在您的機關範圍內。")})
+            enrollment_services.nominate_person(offering=offering, person=person, officer_user=request.user)
+            messages.success(request, _("已薦送 %(name)s。") % {"name": person.name})
             return redirect("learning:nominate", code=code)
         except ValidationError as error:
             _flash_errors(request, error)

@@ -162,12 +162,18 @@ def test_officer_nominates_only_own_agency_staff(client, open_offering):
     client.force_login(officer.user)
     colleague, stranger = PersonFactory(agency=mine), PersonFactory(agency=theirs)
     url = f"/learning/offerings/{open_offering.code}/nominate/"
-    page = client.get(url).content.decode()
-    assert colleague.name in page and stranger.name not in page
-    client.post(url, {"person": stranger.pk})
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"employee_number": stranger.employee_number}, follow=True)
+    assert "不在您的機關範圍內" in response.content.decode()
     assert not Enrollment.objects.exists()
-    client.post(url, {"person": colleague.pk})
+    response = client.post(url, {"employee_number": colleague.employee_number}, follow=True)
     assert Enrollment.objects.get().nominated_by == officer.user
+    assert colleague.name in response.content.decode()
+
+
+def test_trainees_cannot_nominate(client, open_offering):
+    login(client, TraineeFactory())
+    assert client.get(f"/learning/offerings/{open_offering.code}/nominate/").status_code == 403
 
 
 def test_course_page_has_an_enrol_button_per_offering(client):
