@@ -181,12 +181,19 @@ def test_course_page_has_an_enrol_button_per_offering(client):
     from django.template.loader import render_to_string
     from django.test import RequestFactory
 
-    offering = OfferingFactory(enrollment_opens=aware(2026, 3, 1))
+    now = timezone.now()
+    offering = OfferingFactory(
+        enrollment_opens=now - timezone.timedelta(days=1), enrollment_closes=now + timezone.timedelta(days=1),
+        start_date=timezone.localdate() + timezone.timedelta(days=5),
+        end_date=timezone.localdate() + timezone.timedelta(days=5),
+    )
+    closed = OfferingFactory(enrollment_opens=aware(2026, 3, 1))
     request = RequestFactory().get("/catalog/course/x/")
     request.user = TraineeFactory().user
-    html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering]},
+    html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering, closed]},
                             request=request)
     assert f'action="/learning/offerings/{offering.code}/enroll/"' in html
+    assert f'action="/learning/offerings/{closed.code}/enroll/"' not in html
 
 
 def test_staff_approve_a_pending_enrolment_on_the_roster_page(client):
