@@ -19,6 +19,7 @@ urlpatterns = [
     path("staff/offerings/<str:code>/", views.roster, name="roster"),
     path("staff/offerings/<str:code>/sessions/<int:session_id>/attendance/", views.mark_attendance, name="attendance"),
     path("staff/offerings/<str:code>/roster-file/", views.upload_roster, name="roster_file"),
+    path("staff/offerings/<str:code>/fill-waitlist/", views.fill_waitlist, name="fill_waitlist"),
     path(
         "staff/offerings/<str:code>/sessions/<int:session_id>/meeting-report/",
         views.upload_meeting_report,

@@ -376,6 +376,15 @@ def decide(request, pk: int):
 
 
 @staff_required
+@require_POST
+def fill_waitlist(request, code: str):
+    offering = get_object_or_404(Offering, code=code)
+    promoted = enrollment_services.fill_from_waitlist(offering=offering, by_user=request.user)
+    messages.success(request, _("已自候補遞補 %(n)s 人。") % {"n": len(promoted)})
+    return redirect("learning:roster", code=code)
+
+
+@staff_required
 def external_activities(request):
     activities = ExternalActivity.objects.select_related("course")
     return render(request, "courses/external.html", {"activities": activities, "form": ExternalMappingForm()})

@@ -126,6 +126,15 @@ def _promote_waitlist(offering: Offering, *, now: dt.datetime) -> list[Enrollmen
     return promoted
 
 
+def fill_from_waitlist(*, offering: Offering, by_user, now: dt.datetime | None = None) -> list[Enrollment]:
+    """Staff raised the capacity (in the catalog admin): promote from the waitlist into the new seats."""
+    if not has_role(by_user, Role.TRAINING_STAFF):
+        raise PermissionDenied
+    now = now or timezone.now()
+    with transaction.atomic():
+        return _promote_waitlist(_lock_offering(offering), now=now)
+
+
 def cancel_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | None = None) -> Enrollment:
     """Cancel before the deadline (trainees) or at any time before completion (staff); frees the seat.
 

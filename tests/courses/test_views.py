@@ -276,3 +276,17 @@ def test_my_learning_is_available_in_english(client, completed):
     login(client, completed.person)
     page = client.get("/learning/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "My learning" in page and "Download certificate (PDF)" in page
+
+
+def test_staff_fill_new_seats_from_the_waitlist_after_raising_the_capacity(client):
+    offering = OfferingFactory(capacity=1)
+    EnrollmentFactory(offering=offering)
+    waiting = EnrollmentFactory(offering=offering, status=Enrollment.Status.WAITLISTED)
+    offering.capacity = 2
+    offering.save()
+    login(client, waiting.person)
+    assert client.post(f"/learning/staff/offerings/{offering.code}/fill-waitlist/").status_code == 403
+    client.force_login(StaffUserFactory())
+    client.post(f"/learning/staff/offerings/{offering.code}/fill-waitlist/")
+    waiting.refresh_from_db()
+    assert waiting.status == Enrollment.Status.ENROLLED
