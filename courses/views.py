@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -362,11 +362,10 @@ def resolve_review(request, pk: int):
 @require_POST
 def decide(request, pk: int):
     enrollment = get_object_or_404(Enrollment.objects.select_related("offering"), pk=pk)
-    action = (
-        enrollment_services.approve_enrollment
-        if request.POST.get("decision") == "approve"
-        else enrollment_services.reject_enrollment
-    )
+    actions = {"approve": enrollment_services.approve_enrollment, "reject": enrollment_services.reject_enrollment}
+    action = actions.get(request.POST.get("decision", ""))
+    if action is None:
+        return HttpResponseBadRequest()
     try:
         action(enrollment=enrollment, by_user=request.user)
         messages.success(request, _("已完成審核。"))
