@@ -31,4 +31,6 @@ urlpatterns = [
     path("staff/external/<int:pk>/", views.map_external, name="map_external"),
     path("staff/assessments/<int:pk>/", views.assessment_results, name="assessment"),
     path("staff/satisfaction/", views.satisfaction, name="satisfaction"),
+    path("staff/people/", views.person_records, name="person_records"),
+    path("staff/completions/<int:pk>/void/", views.void_completion_view, name="void_completion"),
 ]

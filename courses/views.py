@@ -29,6 +29,7 @@ from courses.models import (
     Attendance,
     AttendanceStatus,
     Certificate,
+    Completion,
     Enrollment,
     ExternalActivity,
     Offering,
@@ -39,6 +40,7 @@ from courses.services import enrollment as enrollment_services
 from courses.services import imports
 from courses.services.attendance import ATTENDING_STATUSES, record_session_roster
 from courses.services.certification import record_assessment_result, verify_certificate
+from courses.services.completion import revoke_completion
 from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
 from lms.people.models import Person
@@ -452,6 +454,28 @@ def assessment_results(request, pk: int):
         "courses/assessment.html",
         {"assessment": assessment, "form": form, "upload_form": UploadForm(), "results": results},
     )
+
+
+@staff_required
+def person_records(request):
+    """Look a learner up by employee number: their credited completions, each with a void (correction) button."""
+    number = (request.GET.get("employee_number") or "").strip()
+    person = Person.objects.filter(employee_number=number).select_related("agency").first() if number else None
+    completions = (
+        person.completions.select_related("course", "offering").order_by("-completed_at") if person else []
+    )
+    return render(
+        request, "courses/person_records.html", {"number": number, "person": person, "completions": completions}
+    )
+
+
+@staff_required
+@require_POST
+def void_completion_view(request, pk: int):
+    completion = get_object_or_404(Completion.objects.select_related("person"), pk=pk)
+    revoke_completion(completion=completion, by_user=request.user)
+    messages.success(request, _("已撤銷此完訓紀錄（LRS 已記錄撤銷陳述）。"))
+    return redirect(f"{reverse('learning:person_records')}?employee_number={completion.person.employee_number}")
 
 
 @staff_required

@@ -12,12 +12,14 @@ import datetime as dt
 import uuid
 from decimal import ROUND_DOWN, Decimal
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
 from courses import statements
 from courses.models import Attendance, Completion, CompletionSource, Course, Enrollment, Modality, Offering
 from lms.people.models import Person
+from lms.people.roles import Role, has_role
 from xapi import api as xapi_api
 
 Status = Enrollment.Status
@@ -81,6 +83,23 @@ def void_completion(*, completion: Completion, now: dt.datetime | None = None) -
         completion.voided_at = now
         completion.save(update_fields=["voided_at"])
         completion.certificates.filter(revoked_at__isnull=True).update(revoked_at=now)
+    return completion
+
+
+def revoke_completion(*, completion: Completion, by_user, now: dt.datetime | None = None) -> Completion:
+    """Staff correct a wrong credit (e.g. an outside statement about the wrong person): void it, no replacement.
+
+    The enrolment, if any, is no longer completed. Re-marking attendance decides it again.
+    """
+
+    if not has_role(by_user, Role.TRAINING_STAFF):
+        raise PermissionDenied
+    with transaction.atomic():
+        completion = void_completion(completion=completion, now=now)
+        enrollment = completion.enrollment
+        if enrollment is not None and not enrollment.completions.filter(voided_at__isnull=True).exists():
+            enrollment.status = Status.NOT_COMPLETED
+            enrollment.save(update_fields=["status", "updated_at"])
     return completion
 
 

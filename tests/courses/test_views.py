@@ -290,3 +290,24 @@ def test_staff_fill_new_seats_from_the_waitlist_after_raising_the_capacity(clien
     client.post(f"/learning/staff/offerings/{offering.code}/fill-waitlist/")
     waiting.refresh_from_db()
     assert waiting.status == Enrollment.Status.ENROLLED
+
+
+def test_staff_void_a_wrong_completion_and_the_lrs_records_the_voiding(client, completed):
+    completion = completed.completions.get()
+    client.force_login(StaffUserFactory())
+    page = client.get(f"/learning/staff/people/?employee_number={completed.person.employee_number}")
+    assert completion.title in page.content.decode()
+    client.post(f"/learning/staff/completions/{completion.pk}/void/")
+    completion.refresh_from_db()
+    assert completion.voided_at is not None
+    assert xapi_api.get_statement(completion.statement_id) is None
+    assert xapi_api.get_statement(completion.statement_id, voided=True) is not None
+    assert Certificate.objects.get().revoked_at is not None
+    completed.refresh_from_db()
+    assert completed.status == Enrollment.Status.NOT_COMPLETED
+
+
+def test_trainees_cannot_void(client, completed):
+    login(client, completed.person)
+    assert client.post(f"/learning/staff/completions/{completed.completions.get().pk}/void/").status_code == 403
+    assert completed.completions.get().voided_at is None
