@@ -91,7 +91,6 @@ def revoke_completion(*, completion: Completion, by_user, now: dt.datetime | Non
 
     The enrolment, if any, is no longer completed. Re-marking attendance decides it again.
     """
-
     if not has_role(by_user, Role.TRAINING_STAFF):
         raise PermissionDenied
     with transaction.atomic():
