@@ -20,5 +20,10 @@ if settings.DEBUG:
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 
+urlpatterns += [
+    path("reports/", include("reports.urls")),
+    path("api/agency/", include("reports.api.urls")),
+]
+
 # Wagtail's page serving is last: it catches every other path.
 urlpatterns += [path("", include(wagtail_urls))]

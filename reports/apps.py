@@ -5,3 +5,15 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("報表")
+
+    def ready(self) -> None:
+        from django.apps import apps
+        from django.db.models.signals import post_migrate
+
+        from reports import lrs, receivers, roles
+
+        lrs.statements_stored.connect(receivers.on_statements_stored, dispatch_uid="reports.project_statements")
+        lrs.statements_voided.connect(receivers.on_statements_voided, dispatch_uid="reports.unproject_voided")
+        # Sent for the last installed app with models, when every permission exists (as in cms.apps).
+        last_with_models = [config for config in apps.get_app_configs() if config.models_module][-1]
+        post_migrate.connect(roles.grant_report_permissions, sender=last_with_models)

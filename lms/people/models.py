@@ -140,3 +140,34 @@ class AgencyOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.agency}"
+
+
+class AgencyMembership(models.Model):
+    """One stretch of a person's service at an agency: the transfer history behind Person.agency.
+
+    Person.agency stays the current agency (every scoped query uses it); this history lets
+    reports place a person where they served on the report date (a person who moved mid-year
+    is counted at their agency on that date). Rows are appended on each transfer; the open
+    stretch has `ended_on` empty. PII: links a person to an agency over time.
+    """
+
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("學員"))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("機關"))
+    started_on = models.DateField(_("到職日期"))
+    ended_on = models.DateField(_("離職日期"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("機關任職紀錄")
+        verbose_name_plural = _("機關任職紀錄")
+        ordering = ["person", "started_on"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="membership_dates_ordered",
+            ),
+            models.UniqueConstraint(fields=["person", "started_on"], name="membership_one_start_per_day"),
+        ]
+        indexes = [models.Index(fields=["agency", "started_on"], name="membership_agency_start_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.agency} ({self.started_on}–{self.ended_on or ''})"

@@ -116,7 +116,15 @@ CELERY_TASK_EAGER_PROPAGATES = True  # a failing eager task fails the request or
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Taipei"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # On the 1st of every month at 06:00 Taipei time: snapshot this year's compliance per agency
+    # and rule, e-mail each agency officer their subtree's summary and each learner who has not
+    # met a rule a reminder (reports, issue 5).
+    "reports-monthly-compliance": {
+        "task": "reports.tasks.monthly_compliance_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute=0, hour=6, day_of_month=1),
+    },
+}
 
 # Wagtail's own background work (search index, references) stays on django-tasks'
 # immediate backend; our work goes to Celery.

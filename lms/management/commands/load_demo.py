@@ -6,6 +6,7 @@ from cms.demo import load_pages
 from courses.demo import load_catalog
 from lms.people.accounts import load_demo_accounts
 from lms.people.demo import load_agencies, load_learners
+from reports.demo import load_rules
 
 
 class Command(BaseCommand):
@@ -16,6 +17,7 @@ class Command(BaseCommand):
         created_people = load_learners(agencies)
         counts = load_catalog()
         load_pages()
+        load_rules()
         accounts = load_demo_accounts(officer_agency_code="KHH-SOC", trainee_employee_number="E0000001")
         self.stdout.write(
             f"agencies: {len(agencies)}; learners created: {created_people}; "

@@ -1,0 +1,109 @@
+"""Read-only agency API: the report figures as JSON or CSV (?format=csv), scoped like the pages.
+
+An agency officer authenticates with their own token (Authorization: Token …) and sees only
+their agency subtree; asking for an agency outside it is a 403 with no data.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import BadRequest
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import status
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from lms.people.models import Agency
+from reports import builders, exports, scoping
+from reports.api.renderers import CSVRenderer
+from reports.views import parse_year
+
+PARAMETERS = [
+    OpenApiParameter("year", OpenApiTypes.INT, description="西元年（或民國年）；預設本年度"),
+    OpenApiParameter(
+        "agency", OpenApiTypes.STR, description="機關代碼；預設為您所屬機關（人事人員）或全市（訓練承辦人）"
+    ),
+    OpenApiParameter("format", OpenApiTypes.STR, enum=["json", "csv"], description="json（預設）或 csv"),
+]
+
+ROWS = {
+    "type": "object",
+    "properties": {
+        "table": {"type": "string"},
+        "year": {"type": "integer"},
+        "roc_year": {"type": "integer"},
+        "agency": {"type": "string", "nullable": True},
+        "rows": {"type": "array", "items": {"type": "object", "additionalProperties": True}},
+    },
+}
+
+
+class ReportAPIView(APIView):
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    table = ""
+
+    def build(self, *, year: int, agency: Agency | None):
+        raise NotImplementedError
+
+    def rows(self, report) -> list[dict]:
+        return exports.FLATTENERS[self.table](report)
+
+    @extend_schema(parameters=PARAMETERS, responses={200: ROWS, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
+    def get(self, request):
+        try:
+            year = parse_year(request.query_params.get("year"))
+        except BadRequest as error:
+            raise ValidationError({"year": [str(error)]}) from None
+        if not scoping.can_see_agency_reports(request.user):
+            raise PermissionDenied
+        try:
+            agency = scoping.resolve_agency(request.user, request.query_params.get("agency") or None)
+        except Agency.DoesNotExist:
+            raise NotFound from None
+        report = self.build(year=year, agency=agency)
+        payload = {
+            "table": self.table,
+            "year": year,
+            "roc_year": year - 1911,
+            "agency": agency.code if agency else None,
+            "rows": self.rows(report),
+        }
+        return Response(payload, status=status.HTTP_200_OK)
+
+
+class ComplianceAPIView(ReportAPIView):
+    """Per agency (rolled up the tree) and rule: eligible, compliant, share, coverage target."""
+
+    table = "compliance_agencies"
+
+    def build(self, *, year, agency):
+        return builders.build_compliance_report(year=year, agency=agency)
+
+
+class NoncompliantAPIView(ReportAPIView):
+    """The people who have not met a rule, with what they still miss."""
+
+    table = "noncompliant"
+
+    def build(self, *, year, agency):
+        return builders.build_compliance_report(year=year, agency=agency)
+
+
+class CertificationAPIView(ReportAPIView):
+    """Per track, offering and agency: trained, sat, passed, pass rates, certificates."""
+
+    table = "certification"
+
+    def build(self, *, year, agency):
+        return builders.build_certification_report(year=year, agency=agency)
+
+
+class CenterAPIView(ReportAPIView):
+    """Classes, completions, person-days and hours by modality, month and topic."""
+
+    table = "center"
+
+    def build(self, *, year, agency):
+        return builders.build_center_report(year=year, agency=agency)

@@ -1,0 +1,20 @@
+"""The LRS as reports sees it: `xapi.api` and `xapi.signals`, nothing else (conventions §3.1).
+
+One import point, so the receivers, the rebuild command and the tests agree on the contract:
+statements_stored(statement_ids, statements) and statements_voided(statement_ids), both sent on
+commit (xapi/signals.py).
+"""
+
+from __future__ import annotations
+
+import xapi.api as xapi_api
+from xapi.signals import statements_stored, statements_voided
+
+__all__ = ["LMS_AUTHORITY", "query_statements", "statements_stored", "statements_voided"]
+
+# The authority of LMS-issued statements (xAPI 1.0.3 §2.4.9); only those are credited (courses/vocabulary.py).
+LMS_AUTHORITY: dict | None = xapi_api.LMS_AUTHORITY
+
+
+def query_statements(**filters) -> list[dict]:
+    return xapi_api.query_statements(**filters)

@@ -1,0 +1,20 @@
+"""Celery tasks: transport only; each calls one service (conventions §3.5)."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(acks_late=True, soft_time_limit=900)
+def build_report_run_task(run_id: int) -> None:
+    from reports.models import ReportRun
+    from reports.services.runs import build_report_run
+
+    build_report_run(run=ReportRun.objects.get(pk=run_id))
+
+
+@shared_task(acks_late=True, soft_time_limit=3600)
+def monthly_compliance_task() -> None:
+    from reports.services.notifications import snapshot_and_notify
+
+    snapshot_and_notify()

@@ -1,0 +1,18 @@
+from django.urls import path
+
+from reports import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("compliance/", views.compliance, name="compliance"),
+    path("learner/", views.learner, name="learner"),
+    path("certification/", views.certification, name="certification"),
+    path("center/", views.center, name="center"),
+    path("runs/", views.request_run, name="request_run"),
+    path("runs/<int:pk>/", views.run_detail, name="run"),
+    path("runs/<int:pk>/status/", views.run_status, name="run_status"),
+    path("runs/<int:pk>/download/", views.run_download, name="run_download"),
+    path("national-export/", views.national_export_view, name="national_export"),
+]

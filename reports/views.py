@@ -1,0 +1,293 @@
+"""Report pages and downloads. Views parse, scope (reports.scoping), call a builder, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from courses.models import Offering
+from lms.people.models import Agency, Person
+from lms.roc import roc_year
+from reports import builders, charts, exports, scoping
+from reports.models import ReportRun
+from reports.services import national_export, runs
+
+FORMATS = ("csv", "xlsx")
+MAX_PEOPLE_ON_PAGE = 200
+
+
+def parse_year(value: str | None) -> int:
+    """A Gregorian year from ?year=; ROC years (e.g. 114) are accepted too. Bad values are a 400."""
+    if value in (None, ""):
+        return timezone.localdate().year
+    try:
+        year = int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(_("年度必須是數字，例如 2025 或 114。")) from None
+    if 1 <= year < 200:
+        year += 1911
+    if not 2000 <= year <= 2100:
+        raise BadRequest(_("年度超出範圍（西元 2000–2100 年）。"))
+    return year
+
+
+def parse_format(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    if value not in FORMATS:
+        raise BadRequest(_("格式必須是 csv 或 xlsx。"))
+    return value
+
+
+def scope_from(request) -> Agency | None:
+    try:
+        return scoping.resolve_agency(request.user, request.GET.get("agency") or None)
+    except Agency.DoesNotExist:
+        raise Http404(_("查無此機關。")) from None
+
+
+def download(table: str, rows: list[dict], file_format: str, filename: str) -> HttpResponse:
+    content, content_type = exports.render(table, rows, file_format, note=str(runs.PLACEMENT_NOTE))
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
+    return response
+
+
+def _year_context(year: int) -> dict:
+    this_year = timezone.localdate().year
+    return {
+        "year": year,
+        "roc_year": roc_year(year),
+        "years": [(y, roc_year(y)) for y in range(this_year, this_year - 6, -1)],
+    }
+
+
+@login_required
+def index(request):
+    return render(
+        request,
+        "reports/index.html",
+        {
+            "has_person": Person.objects.filter(user=request.user).exists(),
+            "can_see_agencies": scoping.can_see_agency_reports(request.user),
+            "is_staff": scoping.is_staff(request.user),
+            **_year_context(parse_year(request.GET.get("year"))),
+        },
+    )
+
+
+@login_required
+def compliance(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    year = parse_year(request.GET.get("year"))
+    file_format = parse_format(request.GET.get("format"))
+    agency = scope_from(request)
+    report = builders.build_compliance_report(year=year, agency=agency)
+    if file_format:
+        table = request.GET.get("table", "agencies")
+        if table not in ("agencies", "noncompliant"):
+            raise BadRequest(_("table 必須是 agencies 或 noncompliant。"))
+        key = "compliance_agencies" if table == "agencies" else "noncompliant"
+        name = f"{key}-{year}-{agency.code if agency else 'city'}"
+        return download(key, exports.FLATTENERS[key](report), file_format, name)
+    roots = [row for row in report.agencies if row["level"] == 0]
+    totals = []
+    for i, rule in enumerate(report.rules):
+        figures = [row["rules"][i] for row in roots if row["rules"][i]]
+        eligible = sum(f["eligible"] for f in figures)
+        compliant = sum(f["compliant"] for f in figures)
+        totals.append(
+            {
+                "rule": rule,
+                "eligible": eligible,
+                "compliant": compliant,
+                "share": compliant / eligible if eligible else 0,
+            }
+        )
+    chart = charts.hbar_chart(
+        [(t["rule"].name, t["share"], f"{t['share']:.1%}") for t in totals], title=_("各規定達成率")
+    )
+    rows = [{**row, "cells": list(zip(report.rules, row["rules"], strict=True))} for row in report.agencies]
+    return render(
+        request,
+        "reports/compliance.html",
+        {
+            "report": report,
+            "agency": agency,
+            "totals": totals,
+            "chart": chart,
+            "agency_rows": rows,
+            "people": report.people[:MAX_PEOPLE_ON_PAGE],
+            "people_truncated": len(report.people) > MAX_PEOPLE_ON_PAGE,
+            "people_count": len({p["person_id"] for p in report.people}),
+            "placement_note": runs.PLACEMENT_NOTE,
+            "run_kinds": [(ReportRun.Kind.COMPLIANCE, _("機關達成率")), (ReportRun.Kind.NONCOMPLIANT, _("未達成名單"))],
+            **_year_context(year),
+        },
+    )
+
+
+@login_required
+def learner(request):
+    year = parse_year(request.GET.get("year"))
+    file_format = parse_format(request.GET.get("format"))
+    person = scoping.resolve_learner(request.user, request.GET.get("person") or None)
+    report = builders.build_learner_report(person=person, year=year)
+    if file_format:
+        return download(
+            "learner", exports.person_rows(year, report.rules), file_format, f"learner-{year}-{person.employee_number}"
+        )
+    chart = charts.hbar_chart(
+        [
+            (r["rule_name"], min(r["value"] / r["target"], 1.0) if r["target"] else 1.0, f"{r['value']}／{r['target']}")
+            for r in report.rules
+        ],
+        title=_("各規定完成度"),
+    )
+    return render(request, "reports/learner.html", {"report": report, "chart": chart, **_year_context(year)})
+
+
+@login_required
+def certification(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    year = parse_year(request.GET.get("year"))
+    file_format = parse_format(request.GET.get("format"))
+    agency = scope_from(request)
+    report = builders.build_certification_report(year=year, agency=agency)
+    if file_format:
+        return download("certification", exports.certification_rows(report), file_format, f"certification-{year}")
+    chart = charts.hbar_chart(
+        [(r["track_name"], r["pass_rate_sat"] or 0, f"{(r['pass_rate_sat'] or 0):.1%}") for r in report.by_track],
+        title=_("各認證及格率（及格÷應考）"),
+    )
+    return render(
+        request,
+        "reports/certification.html",
+        {"report": report, "agency": agency, "chart": chart, **_year_context(year)},
+    )
+
+
+@login_required
+def center(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    year = parse_year(request.GET.get("year"))
+    file_format = parse_format(request.GET.get("format"))
+    agency = scope_from(request)
+    report = builders.build_center_report(year=year, agency=agency)
+    if file_format:
+        return download("center", exports.center_rows(report), file_format, f"center-{year}")
+    month_chart = charts.column_chart(
+        [(f"{r['month']}", r["completions"]) for r in report.by_month], title=_("各月結訓人次")
+    )
+    top = max([r["hours"] for r in report.by_modality] + [1])
+    modality_chart = charts.hbar_chart(
+        [(r["modality_name"], r["hours"], f"{r['hours']:g}") for r in report.by_modality],
+        maximum=top,
+        title=_("各上課方式學習時數"),
+    )
+    return render(
+        request,
+        "reports/center.html",
+        {
+            "report": report,
+            "agency": agency,
+            "month_chart": month_chart,
+            "modality_chart": modality_chart,
+            **_year_context(year),
+        },
+    )
+
+
+@login_required
+@require_POST
+def request_run(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    kind = request.POST.get("kind")
+    if kind not in ReportRun.Kind.values:
+        raise BadRequest(_("未知的報表種類。"))
+    year = parse_year(request.POST.get("year"))
+    file_format = parse_format(request.POST.get("format")) or "xlsx"
+    try:
+        agency = scoping.resolve_agency(request.user, request.POST.get("agency") or None)
+    except Agency.DoesNotExist:
+        raise Http404(_("查無此機關。")) from None
+    run = runs.request_report_run(user=request.user, kind=kind, year=year, agency=agency, file_format=file_format)
+    return redirect("reports:run", pk=run.pk)
+
+
+def _own_run(request, pk: int) -> ReportRun:
+    run = get_object_or_404(ReportRun, pk=pk)
+    if run.requested_by_id != request.user.pk and not scoping.is_staff(request.user):
+        raise Http404
+    return run
+
+
+@login_required
+def run_detail(request, pk: int):
+    return render(request, "reports/run.html", {"run": _own_run(request, pk)})
+
+
+@login_required
+def run_status(request, pk: int):
+    run = _own_run(request, pk)
+    return JsonResponse({"status": run.status, "progress": run.progress, "done": run.status == ReportRun.Status.DONE})
+
+
+@login_required
+def run_download(request, pk: int):
+    run = _own_run(request, pk)
+    if run.status != ReportRun.Status.DONE or not run.file:
+        raise Http404
+    return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def national_export_view(request):
+    """Training staff only: the portal CSV decrypts national IDs, so agency officers never get it."""
+    if not scoping.is_staff(request.user):
+        raise PermissionDenied
+    errors = []
+    if request.method == "POST":
+        offering = None
+        code = request.POST.get("offering", "").strip()
+        if code:
+            offering = Offering.objects.filter(code=code).first()
+            if offering is None:
+                errors.append(_("查無此班期代碼。"))
+        start = end = None
+        try:
+            if request.POST.get("start"):
+                start = dt.date.fromisoformat(request.POST["start"])
+            if request.POST.get("end"):
+                end = dt.date.fromisoformat(request.POST["end"])
+        except ValueError:
+            errors.append(_("日期格式應為 YYYY-MM-DD。"))
+        if not errors:
+            try:
+                content, audit = national_export.build_national_export(
+                    user=request.user,
+                    offering=offering,
+                    start=start,
+                    end=end,
+                    client_ip=request.META.get("REMOTE_ADDR"),
+                )
+            except ValidationError as error:
+                errors.extend(m for messages in error.message_dict.values() for m in messages)
+            else:
+                response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+                response["Content-Disposition"] = f'attachment; filename="national-export-{audit.pk}.csv"'
+                return response
+    status = 400 if errors else 200
+    return render(request, "reports/national_export.html", {"errors": errors}, status=status)
