@@ -423,6 +423,7 @@ def load_catalog(today: dt.date | None = None) -> dict[str, int]:
     _load_law_map(courses)
     _load_certification_tracks(courses)
     _load_enrollments(today, rng)
+    _load_learning_records(today)
     return counts
 
 
@@ -524,3 +525,41 @@ def _load_enrollments(today: dt.date, rng: random.Random) -> None:
             status = Enrollment.Status.ENROLLED if position < offering.capacity else Enrollment.Status.WAITLISTED
             rows.append(Enrollment(person=person, offering=offering, status=status))
     Enrollment.objects.bulk_create(rows, batch_size=1000)
+
+
+DEMO_TRAINEE = "E0000001"
+
+
+def _load_learning_records(today: dt.date) -> None:
+    """The demo trainee finished one classroom class this year: attendance, a completion, a certificate, an evaluation.
+
+    Goes through the services so the LRS holds the same statements as in real use. Skipped once
+    the trainee has any attendance, so reruns change nothing.
+    """
+    from courses.models import Attendance, CourseEvaluation
+    from courses.services.attendance import record_attendance
+
+    person = Person.objects.filter(employee_number=DEMO_TRAINEE).first()
+    if person is None or Attendance.objects.filter(enrollment__person=person).exists():
+        return
+    offering = (
+        Offering.objects.filter(modality=Modality.CLASSROOM, end_date__lt=today, start_date__year=today.year)
+        .exclude(enrollments__person=person)
+        .order_by("-end_date", "code")
+        .first()
+    )
+    if offering is None or not offering.sessions.exists():
+        return
+    enrollment = Enrollment.objects.create(
+        person=person, offering=offering, status=Enrollment.Status.ENROLLED, created_at=offering.enrollment_opens
+    )
+    sessions = list(offering.sessions.order_by("date"))
+    for index, session in enumerate(sessions):
+        late = index == len(sessions) - 1 and len(sessions) > 1
+        record_attendance(
+            enrollment=enrollment, session=session, status="late" if late else "present",
+            minutes=session.minutes - 30 if late else None,
+        )
+    enrollment.refresh_from_db()
+    if enrollment.status == Enrollment.Status.COMPLETED:
+        CourseEvaluation.objects.create(enrollment=enrollment, satisfaction=5, comment="課程內容實用，講座講解清楚。")

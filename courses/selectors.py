@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Avg, Count
 from django.utils import timezone
 
-from courses.models import Course, Offering
+from courses.models import Certificate, Completion, Course, CourseEvaluation, Enrollment, Modality, Offering, Session
 
 
 def upcoming_offerings(*, course: Course, today=None):
@@ -18,3 +22,95 @@ def published_courses():
 
 def offering_is_open(offering: Offering, now=None) -> bool:
     return offering.is_open_for_enrollment(now or timezone.now())
+
+
+# --- Learning records ---------------------------------------------------------------------------
+
+
+def _year_bounds(year: int):
+    tz = timezone.get_current_timezone()
+    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def completions_in_year(*, person, year: int):
+    """A person's credited (non-voided) completions whose learning happened in `year` (Taipei time)."""
+    start, end = _year_bounds(year)
+    return (
+        Completion.objects.filter(person=person, voided_at__isnull=True, completed_at__gte=start, completed_at__lt=end)
+        .select_related("course__competency_axis", "offering")
+        .prefetch_related("certificates")
+        .order_by("completed_at", "pk")
+    )
+
+
+def hours_summary(completions) -> dict:
+    """Total hours and hours per modality and per category (competency axis) for a list of completions."""
+    by_modality: dict[str, Decimal] = {}
+    by_category: dict[str, Decimal] = {}
+    total = Decimal(0)
+    labels = dict(Modality.choices)
+    for completion in completions:
+        total += completion.credited_hours
+        modality = str(labels.get(completion.modality, completion.modality))
+        by_modality[modality] = by_modality.get(modality, Decimal(0)) + completion.credited_hours
+        axis = completion.course.competency_axis if completion.course_id else None
+        category = axis.name if axis else "其他"
+        by_category[category] = by_category.get(category, Decimal(0)) + completion.credited_hours
+    return {"total": total, "by_modality": by_modality, "by_category": by_category}
+
+
+def my_enrollments(*, person):
+    """A person's current enrolments (not cancelled or rejected), newest offering first, with the waitlist position."""
+    enrollments = list(
+        Enrollment.objects.filter(person=person, status__in=Enrollment.ACTIVE_STATUSES)
+        .select_related("offering__course")
+        .prefetch_related("offering__sessions")
+        .order_by("-offering__start_date")
+    )
+    evaluated = set(
+        Enrollment.objects.filter(person=person, evaluation__isnull=False).values_list("pk", flat=True)
+    )
+    for enrollment in enrollments:
+        enrollment.waitlist_position = waitlist_position(enrollment)
+        completed = enrollment.status == Enrollment.Status.COMPLETED
+        enrollment.needs_evaluation = completed and enrollment.pk not in evaluated
+    return enrollments
+
+
+def upcoming_sessions(*, person, today=None):
+    today = today or timezone.localdate()
+    return (
+        Session.objects.filter(
+            offering__enrollments__person=person,
+            offering__enrollments__status=Enrollment.Status.ENROLLED,
+            date__gte=today,
+        )
+        .select_related("offering__course")
+        .order_by("date", "start_time")
+    )
+
+
+def my_certificates(*, person):
+    return Certificate.objects.filter(person=person, revoked_at__isnull=True).select_related("track")
+
+
+def satisfaction_by_offering():
+    """Average satisfaction and response count per offering (訓後滿意度), for the center's reports."""
+    return (
+        CourseEvaluation.objects.values("enrollment__offering__code", "enrollment__offering__course__title")
+        .annotate(average=Avg("satisfaction"), responses=Count("pk"))
+        .order_by("enrollment__offering__code")
+    )
+
+
+def waitlist_position(enrollment) -> int | None:
+    """1-based position on the offering's waitlist (first come, first served), or None."""
+    if enrollment.status != Enrollment.Status.WAITLISTED:
+        return None
+    ahead = enrollment.offering.enrollments.filter(
+        status=Enrollment.Status.WAITLISTED, created_at__lt=enrollment.created_at
+    )
+    same_time_ahead = enrollment.offering.enrollments.filter(
+        status=Enrollment.Status.WAITLISTED, created_at=enrollment.created_at, pk__lt=enrollment.pk
+    )
+    return ahead.count() + same_time_ahead.count() + 1

@@ -57,3 +57,26 @@ class Extensions:
     CERTIFICATE_NUMBER = BASE + "/extensions/certificate-number"
     # Outside platforms may state hours for their own courses with this extension (or result.duration).
     PLATFORM_HOURS = BASE + "/extensions/hours"
+    # Enrolment life cycle (registered / waitlisted / approved / rejected / unregistered statements):
+    ENROLLMENT_STATUS = BASE + "/extensions/enrollment-status"  # pending | enrolled | waitlisted | cancelled | rejected
+    PREVIOUS_STATUS = BASE + "/extensions/previous-status"  # "waitlisted" on a promotion from the waitlist
+    WAITLIST_POSITION = BASE + "/extensions/waitlist-position"  # 1-based position when waitlisted
+    NOMINATED_BY_AGENCY = BASE + "/extensions/nominated-by-agency"  # agency code of the HR officer who nominated (薦送)
+    # Attendance and completion details:
+    ATTENDANCE_STATUS = BASE + "/extensions/attendance-status"  # present | late | left_early | absent
+    COMPLETION_SOURCE = BASE + "/extensions/completion-source"  # attendance | remote | external | assessment
+    ATTENDANCE_PERCENT = BASE + "/extensions/attendance-percent"  # share of scheduled hours attended, 0–100
+
+
+# Shape of LMS-issued statements (see courses/statements.py, one builder per kind):
+# - actor: the learner the record is about, {"objectType": "Agent", "account": {"homePage": HOME_PAGE,
+#   "name": <employee number>}}; no name or e-mail (the LRS keeps no more PII than needed).
+# - object: the offering activity (enrolment, completion), the session activity (attended), the
+#   assessment activity (passed / failed, with result.score) or the certification activity (earned).
+# - context.registration: Enrollment.registration when the record belongs to an enrolment.
+# - context.contextActivities.parent: the course activity; context.extensions: OFFERING, COURSE,
+#   MODALITY on every statement, CREDITED_HOURS and SCHEDULED_HOURS on completions.
+# - context.statement: on a completion credited from an outside platform, the platform's statement.
+# - result.duration: time attended / studied (ISO 8601), result.completion / success / score as usual.
+# Waitlist promotion is a REGISTERED statement with PREVIOUS_STATUS = "waitlisted".
+LANGUAGE = "zh-TW"

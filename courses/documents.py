@@ -1,0 +1,135 @@
+"""Printable documents: certificates and the personal learning record (PDF, CSV).
+
+PDFs use reportlab's built-in CID font MSung-Light (Traditional Chinese), so no font file is
+shipped. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from decimal import Decimal
+
+from django.utils import timezone
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.units import mm
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfgen import canvas
+
+from courses.models import Certificate
+from lms.people.models import Person
+from lms.roc import format_roc_date, roc_year
+
+FONT = "MSung-Light"
+CENTER_NAME = "高雄市政府公務人力發展中心"
+
+
+def _font() -> str:
+    if FONT not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
+    return FONT
+
+
+def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
+    """A one-page landscape certificate with its number and the verification address."""
+    font = _font()
+    buffer = io.BytesIO()
+    width, height = landscape(A4)
+    pdf = canvas.Canvas(buffer, pagesize=(width, height))
+    pdf.setTitle(f"{certificate.get_kind_display()} {certificate.number}")
+    pdf.setLineWidth(3)
+    pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
+    pdf.setFont(font, 34)
+    pdf.drawCentredString(width / 2, height - 50 * mm, certificate.get_kind_display())
+    pdf.setFont(font, 13)
+    pdf.drawRightString(width - 25 * mm, height - 25 * mm, f"證書字號：{certificate.number}")
+    issued = timezone.localtime(certificate.issued_at)
+    lines = [
+        f"{certificate.person.name} 君",
+        f"參加「{certificate.title}」",
+    ]
+    if certificate.hours:
+        lines.append(f"{'完成研習' if certificate.kind == Certificate.Kind.COMPLETION else '完成認證'}，"
+                     f"計 {Decimal(certificate.hours).normalize():f} 小時，特此證明。")
+    else:
+        lines.append("經評量合格，特此證明。")
+    pdf.setFont(font, 20)
+    for i, line in enumerate(lines):
+        pdf.drawCentredString(width / 2, height - (85 + i * 16) * mm, line)
+    pdf.setFont(font, 14)
+    issuer = certificate.track.issuer_name if certificate.track_id else CENTER_NAME
+    pdf.drawCentredString(width / 2, 50 * mm, issuer)
+    pdf.drawCentredString(width / 2, 40 * mm, f"中華民國 {format_roc_date(issued)[2:]}")
+    if certificate.valid_until:
+        pdf.drawCentredString(width / 2, 32 * mm, f"有效期限至 {format_roc_date(certificate.valid_until)}")
+    pdf.setFont(font, 9)
+    pdf.drawString(20 * mm, 18 * mm, f"查驗網址：{verify_url}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()
+
+
+RECORD_COLUMNS = ["完成日期", "課程名稱", "班期", "上課方式", "類別", "認證時數", "證書字號"]
+
+
+def record_rows(completions) -> list[list[str]]:
+    rows = []
+    for completion in completions:
+        axis = completion.course.competency_axis if completion.course_id else None
+        certificates = [c.number for c in completion.certificates.all() if c.revoked_at is None]
+        rows.append([
+            format_roc_date(timezone.localtime(completion.completed_at)),
+            completion.title,
+            completion.offering.code if completion.offering_id else "",
+            str(completion.get_modality_display()),
+            axis.name if axis else "",
+            f"{completion.credited_hours}",
+            "、".join(certificates),
+        ])
+    return rows
+
+
+def learning_record_csv(*, completions) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(RECORD_COLUMNS)
+    writer.writerows(record_rows(completions))
+    return ("\ufeff" + out.getvalue()).encode("utf-8")
+
+
+def learning_record_pdf(*, person: Person, year: int, completions, summary: dict) -> bytes:
+    """A personal learning record (個人學習紀錄) for one year: every credited course and the totals."""
+    font = _font()
+    buffer = io.BytesIO()
+    width, height = A4
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setTitle(f"個人學習紀錄 {roc_year(year)}")
+    pdf.setFont(font, 18)
+    pdf.drawCentredString(width / 2, height - 25 * mm, f"{CENTER_NAME} 個人學習紀錄（民國 {roc_year(year)} 年）")
+    pdf.setFont(font, 11)
+    pdf.drawString(20 * mm, height - 36 * mm, f"姓名：{person.name}　員工編號：{person.employee_number}　"
+                                              f"服務機關：{person.agency.name}")
+    pdf.drawString(20 * mm, height - 43 * mm, f"認證時數合計：{summary['total']} 小時　" + "　".join(
+        f"{name} {hours} 小時" for name, hours in summary["by_modality"].items()))
+    y = height - 55 * mm
+    widths = [30, 62, 30, 22, 0, 14]
+    pdf.setFont(font, 10)
+    for row_index, row in enumerate([RECORD_COLUMNS[:6], *[r[:6] for r in record_rows(completions)]]):
+        if y < 20 * mm:
+            pdf.showPage()
+            pdf.setFont(font, 10)
+            y = height - 20 * mm
+        x = 20 * mm
+        for text, w in zip(row, widths, strict=True):
+            if w:
+                pdf.drawString(x, y, str(text)[: int(w / 3.6)])
+                x += w * mm
+        if row_index == 0:
+            pdf.line(20 * mm, y - 2 * mm, width - 20 * mm, y - 2 * mm)
+        y -= 7 * mm
+    pdf.setFont(font, 8)
+    pdf.drawString(20 * mm, 12 * mm, f"列印時間：{format_roc_date(timezone.localtime(), with_time=True)}")
+    pdf.showPage()
+    pdf.save()
+    return buffer.getvalue()

@@ -1,0 +1,138 @@
+"""Attendance per session day: the roster page, roster files and meeting-tool reports all end here.
+
+A record stores the minutes attended (present = the whole session, absent = 0, late or left
+early = what the staff or the report say). A correction supersedes the current row and voids
+its `attended` statement. After each change the enrolment is re-decided (completion.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from courses import statements
+from courses.models import Attendance, AttendanceSource, AttendanceStatus, Enrollment, Session
+from courses.services import RowErrors
+from courses.services.completion import evaluate_enrollment
+from xapi import api as xapi_api
+
+ATTENDING_STATUSES = (Enrollment.Status.ENROLLED, Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED)
+
+
+def attendance_minutes(*, session: Session, status: str, minutes: int | None) -> int:
+    """Present counts the whole session and absent nothing; late / left early need the minutes attended."""
+    if minutes is not None:
+        try:
+            minutes = int(minutes)
+        except (TypeError, ValueError):
+            raise ValidationError({"minutes": _("出席分鐘數須為非負整數。")}) from None
+        if minutes < 0:
+            raise ValidationError({"minutes": _("出席分鐘數須為非負整數。")})
+    if status == AttendanceStatus.PRESENT:
+        return session.minutes if minutes is None else minutes
+    if status == AttendanceStatus.ABSENT:
+        return 0
+    if minutes is None:
+        raise ValidationError({"minutes": _("遲到或早退請填寫實際出席分鐘數。")})
+    return minutes
+
+
+def _build(*, enrollment, session, status, minutes, source, recorded_by, now) -> Attendance:
+    if enrollment.status not in ATTENDING_STATUSES:
+        raise ValidationError({"enrollment": _("此學員未錄取本班期。")})
+    if status not in AttendanceStatus.values:
+        raise ValidationError({"status": _("未知的出席狀態。")})
+    attendance = Attendance(
+        enrollment=enrollment,
+        session=session,
+        status=status,
+        minutes=attendance_minutes(session=session, status=status, minutes=minutes),
+        source=source,
+        recorded_by=recorded_by,
+        recorded_at=now,
+    )
+    attendance.full_clean(validate_constraints=False)
+    return attendance
+
+
+def _store(attendance: Attendance, *, now: dt.datetime) -> Attendance:
+    """Supersede the current row (voiding its statement) unless it already says the same; caller holds atomic."""
+    current = (
+        Attendance.objects.select_for_update()
+        .filter(enrollment=attendance.enrollment, session=attendance.session, is_current=True)
+        .first()
+    )
+    if current is not None:
+        if (current.status, current.minutes) == (attendance.status, attendance.minutes):
+            return current  # a double submission or an unchanged row: nothing to correct
+        if current.statement_id:
+            xapi_api.void_statement(current.statement_id, timestamp=now)
+        current.is_current = False
+        current.save(update_fields=["is_current"])
+    statement = None
+    if attendance.status != AttendanceStatus.ABSENT:
+        attendance.statement_id = uuid.uuid4()
+        statement = statements.attended(attendance)
+        statement["id"] = str(attendance.statement_id)
+    attendance.save()
+    if statement is not None:
+        xapi_api.record_statements([statement], authority=xapi_api.LMS_AUTHORITY)
+    return attendance
+
+
+def record_attendance(
+    *,
+    enrollment: Enrollment,
+    session: Session,
+    status: str,
+    minutes: int | None = None,
+    source: str = AttendanceSource.ROSTER,
+    recorded_by=None,
+    now: dt.datetime | None = None,
+) -> Attendance:
+    """Record one person's attendance of one session day. Raises ValidationError keyed by field."""
+    now = now or timezone.now()
+    attendance = _build(
+        enrollment=enrollment, session=session, status=status, minutes=minutes, source=source,
+        recorded_by=recorded_by, now=now,
+    )
+    with transaction.atomic():
+        attendance = _store(attendance, now=now)
+        evaluate_enrollment(enrollment=enrollment, now=now)
+    return attendance
+
+
+def record_session_roster(
+    *, session: Session | None, entries: list[dict], recorded_by, source: str = AttendanceSource.ROSTER,
+    now: dt.datetime | None = None,
+) -> list[Attendance]:
+    """Record a whole roster: entries are {"enrollment", "session"?, "status", "minutes", "row"?}.
+
+    All or nothing: every entry is checked first and errors are raised keyed by row (RowErrors);
+    then all are stored in one transaction.
+    """
+    now = now or timezone.now()
+    built, errors = [], {}
+    for index, entry in enumerate(entries, start=1):
+        row = entry.get("row", index)
+        try:
+            built.append(
+                _build(
+                    enrollment=entry["enrollment"], session=entry.get("session", session), status=entry["status"],
+                    minutes=entry.get("minutes"), source=source, recorded_by=recorded_by, now=now,
+                )
+            )
+        except ValidationError as error:
+            errors[row] = error.message_dict
+    if errors:
+        raise RowErrors(errors)
+    with transaction.atomic():
+        stored = [_store(attendance, now=now) for attendance in built]
+        for enrollment in {a.enrollment_id: a.enrollment for a in stored}.values():
+            evaluate_enrollment(enrollment=enrollment, now=now)
+    return stored
