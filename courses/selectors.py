@@ -94,10 +94,19 @@ def my_certificates(*, person):
     return Certificate.objects.filter(person=person, revoked_at__isnull=True).select_related("track")
 
 
-def satisfaction_by_offering():
-    """Average satisfaction and response count per offering (訓後滿意度), for the center's reports."""
+def satisfaction_by_offering(*, year: int | None = None, people=None):
+    """Average satisfaction and response count per offering (訓後滿意度), for the center's reports.
+
+    `year` keeps offerings that started in that year; `people` (a Person queryset) keeps the
+    evaluations of those people only, so an agency's figure is about its own staff.
+    """
+    evaluations = CourseEvaluation.objects.all()
+    if year is not None:
+        evaluations = evaluations.filter(enrollment__offering__start_date__year=year)
+    if people is not None:
+        evaluations = evaluations.filter(enrollment__person__in=people)
     return (
-        CourseEvaluation.objects.values("enrollment__offering__code", "enrollment__offering__course__title")
+        evaluations.values("enrollment__offering__code", "enrollment__offering__course__title")
         .annotate(average=Avg("satisfaction"), responses=Count("pk"))
         .order_by("enrollment__offering__code")
     )

@@ -210,7 +210,7 @@ class CenterReport:
     by_modality: list[dict]
     by_month: list[dict]
     by_topic: list[dict]
-    satisfaction_note: str
+    satisfaction: list[dict]
 
     @property
     def roc_year(self) -> int:
@@ -222,6 +222,7 @@ def build_center_report(*, year: int, agency: Agency | None = None) -> CenterRep
     from django.utils.translation import gettext as _
 
     from courses.models import Modality
+    from courses.selectors import satisfaction_by_offering
 
     people_qs = selectors.scoped_people(agency, as_of=selectors.report_date(year)) if agency else None
     records = frames.to_frame(
@@ -255,7 +256,15 @@ def build_center_report(*, year: int, agency: Agency | None = None) -> CenterRep
         by_modality=by_modality,
         by_month=months,
         by_topic=by_topic,
-        # Satisfaction (訓後滿意度) is not part of the xAPI profile (courses/vocabulary.py) and the
-        # enrolment engineer's survey model is not on main yet, so it is not derived here.
-        satisfaction_note=_("訓後滿意度尚未納入學習紀錄，待報名與問卷模組合併後提供。"),
+        # 訓後滿意度 comes from the evaluations trainees submit after completing (courses), not from
+        # the LRS: an evaluation is an opinion about the class, not a learning record.
+        satisfaction=[
+            {
+                "offering_code": row["enrollment__offering__code"],
+                "course_title": row["enrollment__offering__course__title"],
+                "average": round(float(row["average"]), 2),
+                "responses": row["responses"],
+            }
+            for row in satisfaction_by_offering(year=year, people=people_qs)
+        ],
     )

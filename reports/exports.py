@@ -80,6 +80,8 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
         ("completions", _("結訓人次")),
         ("person_days", _("人天次")),
         ("hours", _("學習時數")),
+        ("satisfaction", _("平均滿意度（1–5）")),
+        ("responses", _("填答人數")),
     ],
 }
 
@@ -175,6 +177,11 @@ def center_rows(report) -> list[dict]:
     rows += [{**base, "dimension": str(_("上課方式")), "label": r["modality_name"], **r} for r in report.by_modality]
     rows += [{**base, "dimension": str(_("月份")), "label": f"{r['month']}", **r} for r in report.by_month]
     rows += [{**base, "dimension": str(_("主題")), "label": r["topic_name"], **r} for r in report.by_topic]
+    rows += [
+        {**base, "dimension": str(_("訓後滿意度")), "label": f"{r['offering_code']} {r['course_title']}",
+         "satisfaction": r["average"], "responses": r["responses"]}
+        for r in report.satisfaction
+    ]
     return rows
 
 

@@ -80,3 +80,23 @@ def test_center_statistics_count_classes_completions_and_person_days(procurement
     by_modality = {r["modality"]: (r["classes"], r["completions"], r["person_days"]) for r in report.by_modality}
     assert by_modality == {"classroom": (1, 4, 20), "elearning": (1, 2, 0)}
     assert [m["completions"] for m in report.by_month][2:6] == [4, 0, 0, 2]
+
+
+def test_center_report_averages_satisfaction_per_offering_and_scopes_it_to_the_agency():
+    from courses.models import CourseEvaluation, Enrollment
+
+    mine, theirs = AgencyFactory(code="M"), AgencyFactory(code="T")
+    offering = OfferingFactory(code="SAT-114-01", course=CourseFactory(code="SAT", title="滿意度課程"),
+                               start_date=dt.date(2025, 5, 5), end_date=dt.date(2025, 5, 5))
+    for agency, score in ((mine, 5), (mine, 4), (theirs, 1)):
+        enrollment = Enrollment.objects.create(
+            person=PersonFactory(agency=agency), offering=offering, status=Enrollment.Status.COMPLETED
+        )
+        CourseEvaluation.objects.create(enrollment=enrollment, satisfaction=score)
+
+    city_wide = build_center_report(year=2025).satisfaction
+    expected = {"offering_code": "SAT-114-01", "course_title": "滿意度課程"}
+    assert city_wide == [{**expected, "average": 3.33, "responses": 3}]
+    agency_only = build_center_report(year=2025, agency=mine).satisfaction
+    assert agency_only == [{**expected, "average": 4.5, "responses": 2}]
+    assert build_center_report(year=2024).satisfaction == []
