@@ -3,7 +3,7 @@ import pytest
 from cms.demo import load_pages
 from courses.models import Course, Offering
 from lms.people.roles import Role
-from tests.courses.catalog_factories import CourseFactory, OfferingFactory, TopicFactory
+from tests.courses.factories import CourseFactory, TopicFactory, UpcomingOfferingFactory
 from tests.lms.people.factories import UserFactory
 
 # The live server reads committed data; load_pages() rebuilds Wagtail's root after each flush.
@@ -22,7 +22,7 @@ def test_trainee_filters_the_catalog_by_topic_and_opens_a_course_with_an_open_of
     net_zero = TopicFactory(slug="net-zero", name="淨零")
     course = CourseFactory(code="AI-101", title="AI 實戰工作坊", topics=[ai])
     CourseFactory(code="NZ-101", title="淨零學院：碳盤查入門", topics=[net_zero])
-    OfferingFactory(course=course, code="115-AI-101-01", capacity=30)
+    UpcomingOfferingFactory(course=course, code="115-AI-101-01", capacity=30)
     load_pages()
 
     page.goto("/")

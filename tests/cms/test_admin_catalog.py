@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from courses.models import Offering
 from lms.people.roles import Role
-from tests.courses.catalog_factories import CourseFactory, OfferingFactory
+from tests.courses.factories import CourseFactory, UpcomingOfferingFactory
 from tests.lms.people.factories import AgencyOfficerFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -98,7 +98,7 @@ def test_training_staff_see_the_catalog_admin(staff_client):
 
 
 def test_training_staff_cannot_delete_offerings_they_cancel_them_instead(staff_client):
-    offering = OfferingFactory()
+    offering = UpcomingOfferingFactory()
     response = staff_client.post(reverse("wagtailsnippets_courses_offering:delete", args=[offering.pk]))
     assert response.status_code in (302, 403)
     assert Offering.objects.filter(pk=offering.pk).exists()

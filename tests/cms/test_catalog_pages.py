@@ -6,13 +6,13 @@ from django.utils import timezone
 from cms.demo import load_pages
 from courses.models import Enrollment, Modality
 from lms.people.models import RankSeries
-from tests.courses.catalog_factories import (
+from tests.courses.factories import (
+    CatalogEnrollmentFactory,
     CompetencyAxisFactory,
     CourseFactory,
-    EnrollmentFactory,
-    OfferingFactory,
     TopicFactory,
-    _in_days,
+    UpcomingOfferingFactory,
+    in_days,
 )
 
 pytestmark = pytest.mark.django_db
@@ -64,7 +64,7 @@ def test_catalog_filters_by_the_month_an_offering_starts(client, catalog):
     march, july = CourseFactory(code="MAR"), CourseFactory(code="JUL")
     for course, month in ((march, 3), (july, 7)):
         start = dt.date(year, month, 10)
-        OfferingFactory(
+        UpcomingOfferingFactory(
             course=course, start_date=start, end_date=start,
             enrollment_opens=timezone.make_aware(dt.datetime(year, month, 1)),
             enrollment_closes=timezone.make_aware(dt.datetime(year, month, 5)),
@@ -100,11 +100,11 @@ def test_an_unknown_filter_value_is_reported_on_its_field(client, catalog):
 
 def test_course_page_shows_upcoming_offerings_with_seats_left(client, catalog):
     course = CourseFactory(code="AI-101", title="AI 實戰工作坊")
-    open_offering = OfferingFactory(course=course, code="115-AI-101-01", capacity=2)
-    full_offering = OfferingFactory(course=course, code="115-AI-101-02", capacity=1)
-    EnrollmentFactory(offering=open_offering)
-    EnrollmentFactory(offering=full_offering)
-    EnrollmentFactory(offering=full_offering, status=Enrollment.Status.WAITLISTED)
+    open_offering = UpcomingOfferingFactory(course=course, code="115-AI-101-01", capacity=2)
+    full_offering = UpcomingOfferingFactory(course=course, code="115-AI-101-02", capacity=1)
+    CatalogEnrollmentFactory(offering=open_offering)
+    CatalogEnrollmentFactory(offering=full_offering)
+    CatalogEnrollmentFactory(offering=full_offering, status=Enrollment.Status.WAITLISTED)
     response = client.get("/catalog/course/AI-101/")
     html = response.content.decode()
     assert response.status_code == 200
@@ -154,6 +154,6 @@ def test_learning_path_and_certification_pages(client, catalog):
 
 def test_remote_offering_shows_online_instead_of_a_venue(client, catalog):
     course = CourseFactory(code="R-1", modality=Modality.REMOTE)
-    OfferingFactory(course=course, modality=Modality.REMOTE, venue="", meeting_url="https://meet.example/r1",
-                    enrollment_closes=_in_days(10))
+    UpcomingOfferingFactory(course=course, modality=Modality.REMOTE, venue="", meeting_url="https://meet.example/r1",
+                    enrollment_closes=in_days(10))
     assert "線上" in client.get("/catalog/course/R-1/").content.decode()

@@ -5,7 +5,7 @@ from wagtail.test.utils.form_data import nested_form_data, streamfield
 
 from courses.models import Course
 from lms.people.roles import Role
-from tests.courses.catalog_factories import CourseFactory
+from tests.courses.factories import CourseFactory
 from tests.lms.people.factories import UserFactory
 
 pytestmark = pytest.mark.django_db

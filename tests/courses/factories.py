@@ -7,15 +7,17 @@ from django.utils import timezone
 from courses.models import (
     Assessment,
     CertificationTrack,
+    CompetencyAxis,
     Course,
     Enrollment,
     IssuingBody,
     Modality,
     Offering,
     Session,
+    Topic,
 )
 from lms.people.roles import Role
-from tests.lms.people.factories import TraineeFactory, UserFactory
+from tests.lms.people.factories import PersonFactory, TraineeFactory, UserFactory
 
 
 def aware(year, month, day, hour=9, minute=0):
@@ -28,9 +30,35 @@ CLOSES = aware(2026, 3, 20, 17)
 DURING_WINDOW = aware(2026, 3, 10)
 
 
+def in_days(days: int, hour: int = 9) -> dt.datetime:
+    """An aware datetime `days` from today at `hour`, for offerings that must be upcoming whenever the suite runs."""
+    return timezone.make_aware(dt.datetime.combine(timezone.localdate() + dt.timedelta(days=days), dt.time(hour)))
+
+
+class TopicFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Topic
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"主題{n}")
+    slug = factory.Sequence(lambda n: f"topic-{n}")
+
+
+class CompetencyAxisFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CompetencyAxis
+        django_get_or_create = ("slug",)
+
+    name = factory.Sequence(lambda n: f"構面{n}")
+    slug = factory.Sequence(lambda n: f"axis-{n}")
+
+
 class CourseFactory(factory.django.DjangoModelFactory):
+    """A published course; pass live=False for a draft and topics=[...] to tag it."""
+
     class Meta:
         model = Course
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"C-{n:03d}")
     title = factory.Sequence(lambda n: f"測試課程{n}")
@@ -38,6 +66,12 @@ class CourseFactory(factory.django.DjangoModelFactory):
     credit_hours = Decimal("6")
     modality = Modality.CLASSROOM
     live = True
+
+    @factory.post_generation
+    def topics(self, create, extracted, **kwargs):
+        if extracted:
+            self.topics = list(extracted)
+            self.save()
 
 
 class OfferingFactory(factory.django.DjangoModelFactory):
@@ -73,6 +107,16 @@ class OfferingFactory(factory.django.DjangoModelFactory):
             )
 
 
+class UpcomingOfferingFactory(OfferingFactory):
+    """An offering starting in 20 days whose enrolment window is open now (catalog pages show upcoming ones)."""
+
+    start_date = factory.LazyFunction(lambda: timezone.localdate() + dt.timedelta(days=20))
+    end_date = factory.LazyAttribute(lambda o: o.start_date + dt.timedelta(days=1))
+    hours = Decimal("12")
+    enrollment_opens = factory.LazyFunction(lambda: in_days(-10))
+    enrollment_closes = factory.LazyFunction(lambda: in_days(15, 17))
+
+
 class RemoteOfferingFactory(OfferingFactory):
     modality = Modality.REMOTE
     venue = ""
@@ -87,6 +131,14 @@ class EnrollmentFactory(factory.django.DjangoModelFactory):
     offering = factory.SubFactory(OfferingFactory)
     status = Enrollment.Status.ENROLLED
     created_at = DURING_WINDOW
+
+
+class CatalogEnrollmentFactory(EnrollmentFactory):
+    """A seat taken by a learner who has no account, in an upcoming offering, enrolled now."""
+
+    person = factory.SubFactory(PersonFactory)
+    offering = factory.SubFactory(UpcomingOfferingFactory)
+    created_at = factory.LazyFunction(timezone.now)
 
 
 def StaffUserFactory(**kwargs):  # noqa: N802 — reads like the other factories

@@ -7,20 +7,20 @@ from django.db import IntegrityError, transaction
 
 from courses.models import Course, Enrollment, Modality, Offering
 from courses.selectors import upcoming_offerings
-from tests.courses.catalog_factories import (
+from tests.courses.factories import (
     AssessmentFactory,
+    CatalogEnrollmentFactory,
     CertificationTrackFactory,
     CourseFactory,
-    EnrollmentFactory,
-    OfferingFactory,
-    _in_days,
+    UpcomingOfferingFactory,
+    in_days,
 )
 
 pytestmark = pytest.mark.django_db
 
 
 def _offering(**overrides) -> Offering:
-    offering = OfferingFactory.build(course=CourseFactory(), **overrides)
+    offering = UpcomingOfferingFactory.build(course=CourseFactory(), **overrides)
     return offering
 
 
@@ -35,9 +35,9 @@ def test_a_valid_offering_passes_full_clean():
         ({"hours": Decimal("0")}, "hours", "訓練時數必須大於 0"),
         ({"hours": Decimal("-3")}, "hours", "訓練時數必須大於 0"),
         ({"capacity": 0}, "capacity", "名額至少為 1 人"),
-        ({"enrollment_closes": _in_days(25)}, "enrollment_closes", "報名截止不可晚於開訓時間"),
+        ({"enrollment_closes": in_days(25)}, "enrollment_closes", "報名截止不可晚於開訓時間"),
         (
-            {"enrollment_opens": _in_days(-1), "enrollment_closes": _in_days(-2)},
+            {"enrollment_opens": in_days(-1), "enrollment_closes": in_days(-2)},
             "enrollment_closes",
             "報名截止不可早於報名開始",
         ),
@@ -57,10 +57,10 @@ def test_elearning_enrolment_may_stay_open_while_the_course_runs_but_not_after_i
     start = dt.date.today() + dt.timedelta(days=1)
     offering = _offering(
         modality=Modality.ELEARNING, venue="", start_date=start, end_date=start + dt.timedelta(days=60),
-        enrollment_opens=_in_days(-1), enrollment_closes=_in_days(30),
+        enrollment_opens=in_days(-1), enrollment_closes=in_days(30),
     )
     offering.full_clean()
-    offering.enrollment_closes = _in_days(90)
+    offering.enrollment_closes = in_days(90)
     with pytest.raises(ValidationError) as excinfo:
         offering.full_clean()
     assert set(excinfo.value.message_dict) == {"enrollment_closes"}
@@ -72,7 +72,7 @@ def test_elearning_enrolment_may_stay_open_while_the_course_runs_but_not_after_i
 )
 def test_database_refuses_invalid_offerings_even_without_full_clean(overrides):
     with pytest.raises(IntegrityError), transaction.atomic():
-        OfferingFactory(**overrides)
+        UpcomingOfferingFactory(**overrides)
     assert not Offering.objects.exists()
 
 
@@ -91,32 +91,32 @@ def test_course_refuses_unknown_agency_kinds():
 
 
 def test_seats_left_counts_seat_holding_enrolments_only():
-    offering = OfferingFactory(capacity=3)
-    EnrollmentFactory(offering=offering, status=Enrollment.Status.ENROLLED)
-    EnrollmentFactory(offering=offering, status=Enrollment.Status.PENDING_APPROVAL)
-    EnrollmentFactory(offering=offering, status=Enrollment.Status.CANCELLED)
-    EnrollmentFactory(offering=offering, status=Enrollment.Status.WAITLISTED)
+    offering = UpcomingOfferingFactory(capacity=3)
+    CatalogEnrollmentFactory(offering=offering, status=Enrollment.Status.ENROLLED)
+    CatalogEnrollmentFactory(offering=offering, status=Enrollment.Status.PENDING_APPROVAL)
+    CatalogEnrollmentFactory(offering=offering, status=Enrollment.Status.CANCELLED)
+    CatalogEnrollmentFactory(offering=offering, status=Enrollment.Status.WAITLISTED)
     [annotated] = upcoming_offerings(course=offering.course)
     assert (annotated.seats_taken, annotated.seats_left) == (2, 1)
 
 
 def test_upcoming_offerings_leave_out_past_and_cancelled_ones():
     course = CourseFactory()
-    current = OfferingFactory(course=course)
-    OfferingFactory(course=course, is_cancelled=True)
+    current = UpcomingOfferingFactory(course=course)
+    UpcomingOfferingFactory(course=course, is_cancelled=True)
     past_start = dt.date.today() - dt.timedelta(days=30)
-    OfferingFactory(
+    UpcomingOfferingFactory(
         course=course, start_date=past_start, end_date=past_start + dt.timedelta(days=1),
-        enrollment_opens=_in_days(-60), enrollment_closes=_in_days(-40),
+        enrollment_opens=in_days(-60), enrollment_closes=in_days(-40),
     )
     assert list(upcoming_offerings(course=course)) == [current]
 
 
 def test_one_active_enrolment_per_person_and_offering_but_cancelled_ones_stay():
-    enrollment = EnrollmentFactory(status=Enrollment.Status.CANCELLED)
-    EnrollmentFactory(person=enrollment.person, offering=enrollment.offering)
+    enrollment = CatalogEnrollmentFactory(status=Enrollment.Status.CANCELLED)
+    CatalogEnrollmentFactory(person=enrollment.person, offering=enrollment.offering)
     with pytest.raises(IntegrityError), transaction.atomic():
-        EnrollmentFactory(person=enrollment.person, offering=enrollment.offering)
+        CatalogEnrollmentFactory(person=enrollment.person, offering=enrollment.offering)
     assert Enrollment.objects.count() == 2
 
 
