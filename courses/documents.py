@@ -1,34 +1,51 @@
 """Printable documents: certificates and the personal learning record (PDF, CSV).
 
-PDFs use reportlab's built-in CID font MSung-Light (Traditional Chinese), so no font file is
-shipped. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8.
+PDFs embed a TrueType Traditional Chinese font (settings.LMS_PDF_FONT, by default Debian's
+fonts-arphic-uming, which the setup scripts install), subset into each file, so a certificate
+prints the same on any machine. reportlab's built-in CID font MSung-Light is only the fallback
+when that file is missing: it is not embedded, and viewers without Adobe's CNS1 language pack
+show it blank. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import logging
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.units import mm
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from courses.models import Certificate
 from lms.people.models import Person
 from lms.roc import format_roc_date, roc_year
 
-FONT = "MSung-Light"
+EMBEDDED_FONT = "LmsMing"
+FALLBACK_FONT = "MSung-Light"
 CENTER_NAME = "高雄市政府公務人力發展中心"
+logger = logging.getLogger(__name__)
 
 
 def _font() -> str:
-    if FONT not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(UnicodeCIDFont(FONT))
-    return FONT
+    registered = pdfmetrics.getRegisteredFontNames()
+    if EMBEDDED_FONT in registered:
+        return EMBEDDED_FONT
+    path = Path(settings.LMS_PDF_FONT)
+    if path.is_file():
+        pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, str(path), subfontIndex=settings.LMS_PDF_FONT_INDEX))
+        return EMBEDDED_FONT
+    logger.warning("PDF font %s is missing; falling back to the non-embedded CID font %s", path, FALLBACK_FONT)
+    if FALLBACK_FONT not in registered:
+        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
+    return FALLBACK_FONT
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:

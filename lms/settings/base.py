@@ -166,6 +166,10 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lms@example.kcg.gov.tw")
 
+# A TrueType Traditional Chinese font embedded in PDFs (certificates, learning records).
+LMS_PDF_FONT = env("LMS_PDF_FONT", default="/usr/share/fonts/truetype/arphic/uming.ttc")
+LMS_PDF_FONT_INDEX = env.int("LMS_PDF_FONT_INDEX", default=0)
+
 WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
