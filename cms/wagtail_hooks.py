@@ -4,7 +4,10 @@ Panels live on the viewsets (as in bakerydemo's CountryModelViewSet), so `course
 admin layout.
 """
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
     FieldRowPanel,
@@ -155,3 +158,28 @@ class CatalogViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(CatalogViewSetGroup)
+
+
+class PermissionMenuItem(MenuItem):
+    """A menu link shown only to users holding one permission."""
+
+    def __init__(self, *args, permission: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.permission = permission
+
+    def is_shown(self, request):
+        return request.user.has_perm(self.permission)
+
+
+@hooks.register("register_admin_menu_item")
+def register_training_desk_menu_item():
+    # Rosters, imports and results live on the site's own staff pages, not in the Wagtail admin.
+    return PermissionMenuItem(
+        _("訓練承辦"), reverse("learning:staff"), icon_name="clipboard-list", order=170,
+        permission="courses.view_offering",
+    )
+
+
+@hooks.register("register_admin_menu_item")
+def register_reports_menu_item():
+    return MenuItem(_("報表"), reverse("reports:index"), icon_name="table", order=180)

@@ -131,3 +131,8 @@ def test_admin_interface_defaults_to_traditional_chinese(staff_client):
     html = staff_client.get(reverse("wagtailsnippets_courses_course:list")).content.decode()
     assert "課程" in html
     assert 'lang="zh-hant"' in html.lower() or 'lang="zh-Hant"' in html
+
+
+def test_admin_menu_links_training_staff_to_their_desk_and_the_reports(staff_client):
+    html = staff_client.get("/admin/").content.decode()
+    assert "/learning/staff/" in html and "/reports/" in html
