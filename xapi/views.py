@@ -33,9 +33,10 @@ def _http_date(moment) -> str:
 # --- statements -------------------------------------------------------------------------
 
 
-def _read_statement_body(xreq: XapiRequest) -> tuple[object, dict[str, AttachmentPart]]:
+def _read_statement_body(xreq: XapiRequest) -> tuple[object, dict[str, AttachmentPart], bytes]:
+    """The statement JSON, the attachment parts by sha2, and the JSON text it was parsed from."""
     if xreq.content_type == "application/json":
-        return parse_json(xreq.body, "statements"), {}
+        return parse_json(xreq.body, "statements"), {}, xreq.body
     if xreq.content_type == "multipart/mixed":
         parts = parse_multipart(xreq.body, xreq.header("content-type") or "")
         first_headers, first = parts[0]
@@ -53,14 +54,14 @@ def _read_statement_body(xreq: XapiRequest) -> tuple[object, dict[str, Attachmen
             attachments[sha2] = AttachmentPart(
                 headers.get("content-type", "application/octet-stream"), content, headers
             )
-        return parse_json(first, "statements"), attachments
+        return parse_json(first, "statements"), attachments, first
     raise BadRequest("Content-Type must be application/json or multipart/mixed")
 
 
 def _put_statement(xreq: XapiRequest) -> HttpResponse:
     query_params.only(xreq.params, {"statementId"})
     statement_id = str(query_params.uuid_value(xreq.params, "statementId", required=True))
-    data, attachments = _read_statement_body(xreq)
+    data, attachments, source = _read_statement_body(xreq)
     if not isinstance(data, dict):
         raise BadRequest("statement: PUT takes one statement object")
     record_statements(
@@ -69,6 +70,7 @@ def _put_statement(xreq: XapiRequest) -> HttpResponse:
         version=xreq.version,
         attachments=attachments,
         statement_id=statement_id,
+        source=source,
     )
     return HttpResponse(status=204)
 
@@ -76,10 +78,12 @@ def _put_statement(xreq: XapiRequest) -> HttpResponse:
 def _post_statements(xreq: XapiRequest) -> HttpResponse:
     if not xreq.extra.get("alternate"):
         query_params.only(xreq.params, ())
-    data, attachments = _read_statement_body(xreq)
+    data, attachments, source = _read_statement_body(xreq)
     if isinstance(data, list) and not data:
         raise BadRequest("statements: the batch is empty")
-    ids = record_statements(data, credential=xreq.credential, version=xreq.version, attachments=attachments)
+    ids = record_statements(
+        data, credential=xreq.credential, version=xreq.version, attachments=attachments, source=source
+    )
     return JsonResponse([str(statement_id) for statement_id in ids], safe=False)
 
 

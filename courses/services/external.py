@@ -106,8 +106,14 @@ def handle_stored_statements(*, statements: list[dict]) -> int:
     first_seen: dict[str, dict] = {}
     for statement in candidates:
         first_seen.setdefault(statement["object"]["id"][:500], statement)
-    known = {a.activity_iri: a for a in ExternalActivity.objects.filter(activity_iri__in=list(first_seen))}
-    missing = [iri for iri in first_seen if iri not in known]
+    # Most outside activities are pending or ignored: look up only their statuses (this runs on
+    # every ingest request), and load whole rows just for the ones that credit.
+    statuses = dict(
+        ExternalActivity.objects.filter(activity_iri__in=list(first_seen))
+        .order_by()
+        .values_list("activity_iri", "status")
+    )
+    missing = [iri for iri in first_seen if iri not in statuses]
     if missing:
         ExternalActivity.objects.bulk_create(
             [
@@ -121,6 +127,9 @@ def handle_stored_statements(*, statements: list[dict]) -> int:
             ignore_conflicts=True,  # another batch may register the same activity at the same moment
         )
     creditable = (ExternalActivity.Status.MAPPED, ExternalActivity.Status.ACCEPTED)
+    crediting = [iri for iri, status in statuses.items() if status in creditable]
+    rows = ExternalActivity.objects.filter(activity_iri__in=crediting).select_related("course") if crediting else []
+    known = {activity.activity_iri: activity for activity in rows}
     credited = 0
     for statement in candidates:
         activity = known.get(statement["object"]["id"][:500])

@@ -1,14 +1,41 @@
-"""Bulk inserts for ingest: COPY on PostgreSQL, bulk_create elsewhere.
+"""Bulk inserts for ingest.
 
-A batch of 100 statements writes about 400 rows (statements and side rows). Django's
-bulk_create on psycopg 3 binds every value client-side in Python, which costs more than the
-database work; COPY streams the rows through psycopg's C formatter instead. Primary keys of the
-statement rows are taken from their sequence first so that side rows can refer to them.
+On PostgreSQL a batch whose statement ids are all new is stored by `insert_new_statements`:
+one prepared SQL statement that checks the client-chosen ids, inserts the statement rows and
+their agent and activity side rows, all from one JSON parameter. One round trip whatever the
+batch size, no per-row work in Python beyond building that JSON, and (outside a caller's
+transaction) no BEGIN/COMMIT round trips either: a single statement is its own transaction.
+Everything else (SQLite, resent ids, voiding, attachments) goes through `insert_rows`:
+`COPY` on PostgreSQL for large row sets, `bulk_create` otherwise.
 """
 
 import json
+import uuid
+from datetime import datetime
 
+import orjson
+import psycopg
 from django.db import connection, models
+
+
+def json_text(value: object) -> str:
+    """JSON for the database: orjson, or the standard library for what orjson refuses
+    (integers beyond 64 bits, which JSONB keeps exactly)."""
+    try:
+        return orjson.dumps(value).decode()
+    except TypeError:
+        return json.dumps(value, ensure_ascii=False, cls=_Encoder)
+
+
+class _Encoder(json.JSONEncoder):
+    # What orjson writes natively and the payload of insert_new_statements contains.
+    def default(self, o: object) -> object:
+        if isinstance(o, uuid.UUID):
+            return str(o)
+        if isinstance(o, datetime):
+            return o.isoformat()
+        return super().default(o)
+
 
 # Below this many rows a plain multi-row INSERT costs fewer round trips than COPY's handshake.
 COPY_THRESHOLD = 20
@@ -41,8 +68,69 @@ def insert_rows(
         sql = f"COPY {table} ({', '.join(connection.ops.quote_name(name) for name in names)}) FROM STDIN"
         with cursor.cursor.copy(sql) as copy:
             for index, row in enumerate(rows):
-                values = [
-                    json.dumps(value) if position in json_columns else value for position, value in enumerate(row)
-                ]
+                values = [json_text(value) if position in json_columns else value for position, value in enumerate(row)]
                 copy.write_row([keys[index], *values] if with_pk else values)
     return keys
+
+
+# Each element of the %(rows)s array is
+#   [statement_id, data, actor_key, verb_id, object_activity_id, object_agent_key,
+#    registration, timestamp, [[agent_key, relation], ...], [[activity_id, relation], ...]]
+# (no StatementRef objects and no voiding statements come this way: see the caller).
+_INSERT_NEW_STATEMENTS = """
+WITH input AS MATERIALIZED (
+    SELECT r, n FROM jsonb_array_elements(%(rows)s::jsonb) WITH ORDINALITY AS t(r, n)
+), clash AS (
+    SELECT 1 FROM xapi_statement WHERE statement_id = ANY(%(client_ids)s::uuid[]) LIMIT 1
+), new AS (
+    INSERT INTO xapi_statement (statement_id, data, actor_key, verb_id, object_activity_id,
+        object_agent_key, ref_statement_id, registration, timestamp, stored, voided, is_voiding,
+        credential_id)
+    SELECT (r->>0)::uuid, r->1, r->>2, r->>3, r->>4, r->>5, NULL, (r->>6)::uuid,
+        (r->>7)::timestamptz, %(stored)s, false, false, %(credential)s
+    FROM input WHERE NOT EXISTS (SELECT 1 FROM clash) ORDER BY n
+    RETURNING seq, statement_id
+), agents AS (
+    INSERT INTO xapi_statementagent (statement_id, agent_key, relation, stored)
+    SELECT new.seq, a->>0, a->>1, %(stored)s
+    FROM new JOIN input ON (input.r->>0)::uuid = new.statement_id,
+        LATERAL jsonb_array_elements(input.r->8) AS a
+), activities AS (
+    INSERT INTO xapi_statementactivity (statement_id, activity_id, relation, stored)
+    SELECT new.seq, a->>0, a->>1, %(stored)s
+    FROM new JOIN input ON (input.r->>0)::uuid = new.statement_id,
+        LATERAL jsonb_array_elements(input.r->9) AS a
+)
+SELECT count(*) FROM new
+"""
+
+
+_NEVER = 2**31 - 1
+
+
+def insert_new_statements(rows: list[list], *, client_ids: list[str], stored, credential_id: int | None) -> bool:
+    """PostgreSQL only: store the rows unless one of `client_ids` is already stored.
+
+    Returns False, storing nothing, when an id is already there (the caller then compares the
+    stored statements, xAPI 1.0.3 §7.2.1). A concurrent insert of the same id raises
+    IntegrityError from the unique index, as any insert would.
+    """
+    connection.ensure_connection()
+    params = {
+        "rows": json_text(rows),
+        "client_ids": client_ids,
+        "stored": stored,
+        "credential": credential_id,
+    }
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django opens connections with preparation off (its queries are bound client-side and
+        # would gain nothing); psycopg then ignores prepare=True. A threshold no query reaches
+        # keeps everything else unprepared while allowing the explicit preparation below.
+        raw.prepare_threshold = _NEVER
+    with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
+        # Server-side binding and a prepared plan: the JSON is not escaped into the SQL text, and
+        # the CTE is parsed and planned once per connection, not on every request.
+        cursor.execute(_INSERT_NEW_STATEMENTS, params, prepare=True)
+        (count,) = cursor.fetchone()
+    return count == len(rows)

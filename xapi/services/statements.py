@@ -1,10 +1,11 @@
 """Storing and voiding statements (xAPI 1.0.3 §2.3, §2.4, §7.2)."""
 
-import json
 import uuid
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import orjson
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
@@ -15,7 +16,7 @@ from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse
 from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
-from .bulk import insert_rows
+from .bulk import insert_new_statements, insert_rows
 from .keys import agent_key, iri_key
 from .signatures import check_signature, comparable_statement
 
@@ -128,19 +129,31 @@ _STATEMENT_COLUMNS = [
 ]
 
 
+def _keys(statement: dict) -> tuple[str, str, str | None, str | None]:
+    """actor_key, verb_id, object_activity_id and object_agent_key of a statement."""
+    obj = statement["object"]
+    object_type = obj.get("objectType", "Activity")
+    return (
+        agent_key(statement["actor"]) or "",
+        iri_key(statement["verb"]["id"]),
+        iri_key(obj["id"]) if object_type == "Activity" else None,
+        agent_key(obj) if object_type in ("Agent", "Group") else None,
+    )
+
+
 def _row(statement: dict, credential: Credential | None) -> dict:
     """The Statement column values, derived once at ingest (see the Statement docstring)."""
     obj = statement["object"]
-    object_type = obj.get("objectType", "Activity")
     registration = statement.get("context", {}).get("registration")
+    actor, verb, activity, object_agent = _keys(statement)
     return {
         "statement_id": uuid.UUID(statement["id"]),
         "data": statement,
-        "actor_key": agent_key(statement["actor"]) or "",
-        "verb_id": iri_key(statement["verb"]["id"]),
-        "object_activity_id": iri_key(obj["id"]) if object_type == "Activity" else None,
-        "object_agent_key": agent_key(obj) if object_type in ("Agent", "Group") else None,
-        "ref_statement_id": uuid.UUID(obj["id"]) if object_type == "StatementRef" else None,
+        "actor_key": actor,
+        "verb_id": verb,
+        "object_activity_id": activity,
+        "object_agent_key": object_agent,
+        "ref_statement_id": uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None,
         "registration": uuid.UUID(registration) if registration else None,
         "timestamp": parse_timestamp(statement["timestamp"]),
         "stored": parse_timestamp(statement["stored"]),
@@ -158,15 +171,18 @@ def record_statements(
     version: str = "2.0.0",
     attachments: dict[str, AttachmentPart] | None = None,
     statement_id: str | None = None,
+    source: bytes | None = None,
 ) -> list[uuid.UUID]:
     """Validate a batch whole, then store it in one transaction; return the statement ids in order.
 
     Raises StatementInvalid (400) naming the property path, Conflict (409) when an id is already
     stored with different content. A resent identical statement is not stored again (xAPI 1.0.3
     §7.2.1 "MUST NOT make any modifications"). Sends statements_stored / statements_voided on commit.
+    `source` is the request body the statements were just parsed from (see validate_statements).
     """
     raw = statements if isinstance(statements, list) else [statements]
-    batch = validate_statements(raw if isinstance(statements, list) else statements, version=version)
+    # Signatures are checked against the statements as sent, so with attachments keep them intact.
+    batch = validate_statements(statements, version=version, source=None if attachments else source)
     if statement_id is not None:
         if "id" in batch[0] and batch[0]["id"].lower() != statement_id.lower():
             raise StatementInvalid([("statement.id", "does not match the statementId parameter")])
@@ -192,6 +208,9 @@ def record_statements(
             statement["authority"] = authority
         statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
 
+    define = _may_define(credential)
+    if _insert_directly(batch, client_ids, credential=credential, attachments=attachments, define=define):
+        return [uuid.UUID(statement["id"]) for statement in batch]
     try:
         with transaction.atomic():
             existing = (
@@ -206,11 +225,79 @@ def record_statements(
                     new.append(statement)
                 elif not _same_statement(statement, previous, had_timestamp=timestamped):
                     raise Conflict(f"statement {statement['id']} is already stored with different content")
-            _store(new, credential=credential, attachments=attachments or {}, define=_may_define(credential))
+            _store(new, credential=credential, attachments=attachments or {}, define=define)
     except IntegrityError as exc:
         # Two requests stored the same statement id at once; the loser is told to retry.
         raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
     return [uuid.UUID(statement["id"]) for statement in batch]
+
+
+def _insert_directly(
+    batch: list[dict], client_ids: list[str], *, credential: Credential | None, attachments: dict | None, define: bool
+) -> bool:
+    """The common case in one round trip (see bulk.insert_new_statements); False when it does not apply.
+
+    It applies on PostgreSQL to a batch with no attachments, no StatementRef objects (so no
+    voiding) and only Activities this process already knows with these definitions. It stores
+    nothing and returns False when a client-chosen id is already stored: the general path then
+    compares (a resent statement is accepted, a different one is a conflict).
+    """
+    if connection.vendor != "postgresql" or attachments:
+        return False
+    if any(statement["object"].get("objectType") == "StatementRef" for statement in batch):
+        return False
+    activities: dict[str, dict | None] = {}
+    for statement in batch:
+        for activity_id, _relation, definition in _activity_rows(statement):
+            activities[activity_id] = merge_definition(activities.get(activity_id), definition)
+    unknown = {a: d for a, d in activities.items() if not _activity_cache.covers(a, d, define=define)}
+    if unknown:
+        # Activities stored by other processes need no write here; learn them and go on. New
+        # ones or changed definitions need the general path's locked merge.
+        if connection.in_atomic_block or not _stored_as_is(unknown, define=define):
+            return False
+        _activity_cache.remember(unknown, define=define)
+    payload = []
+    for statement in batch:
+        # The columns of _row, as JSON: ids and registrations are validated UUID strings that the
+        # database casts; `stored` is one value for the batch, passed once.
+        agents = dict(reversed(_agent_rows(statement)))
+        acts = {iri_key(a): relation for a, relation, _d in reversed(_activity_rows(statement))}
+        payload.append(
+            [
+                statement["id"],
+                statement,
+                *_keys(statement),
+                statement.get("context", {}).get("registration"),
+                parse_timestamp(statement["timestamp"]),
+                list(agents.items()),
+                list(acts.items()),
+            ]
+        )
+    try:
+        # Inside a caller's transaction a savepoint keeps a concurrent-insert error local;
+        # on its own the single statement is already atomic.
+        with transaction.atomic() if connection.in_atomic_block else nullcontext():
+            if not insert_new_statements(
+                payload,
+                client_ids=client_ids,
+                stored=parse_timestamp(batch[0]["stored"]),
+                credential_id=credential.pk if credential else None,
+            ):
+                return False
+    except IntegrityError as exc:
+        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
+    ids = [uuid.UUID(statement["id"]) for statement in batch]
+    transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
+    return True
+
+
+def _stored_as_is(definitions: dict[str, dict | None], *, define: bool) -> bool:
+    """Whether every Activity is stored and (with "define") already has these definitions merged in."""
+    stored = dict(Activity.objects.filter(activity_id__in=list(definitions)).values_list("activity_id", "definition"))
+    if len(stored) < len(definitions):
+        return False
+    return not define or all(merge_definition(stored[a], d) == stored[a] for a, d in definitions.items())
 
 
 def _may_define(credential: Credential | None) -> bool:
@@ -316,11 +403,11 @@ class _ActivityCache:
     LIMIT = 20_000
 
     def __init__(self) -> None:
-        self.definitions: dict[str, str] = {}
+        self.definitions: dict[str, bytes] = {}
 
     @staticmethod
-    def _key(definition: dict | None) -> str:
-        return json.dumps(definition, sort_keys=True) if definition else ""
+    def _key(definition: dict | None) -> bytes:
+        return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS) if definition else b""
 
     def covers(self, activity_id: str, definition: dict | None, *, define: bool) -> bool:
         if activity_id not in self.definitions:
@@ -334,7 +421,7 @@ class _ActivityCache:
             if define and definition:
                 self.definitions[activity_id] = self._key(definition)
             else:
-                self.definitions.setdefault(activity_id, "")
+                self.definitions.setdefault(activity_id, b"")
 
 
 _activity_cache = _ActivityCache()

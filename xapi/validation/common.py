@@ -7,9 +7,11 @@ short message; `xapi.validation` adds the property path.
 
 import re
 from datetime import UTC, datetime, timedelta, timezone
+from functools import lru_cache
 from typing import Annotated, Any
 
 import isodate
+from isodate.isoduration import ISO8601_PERIOD_REGEX
 from pydantic import AfterValidator, BaseModel, ConfigDict, StrictStr
 
 VERSION_1 = "1.0.3"
@@ -32,8 +34,14 @@ def spec_version(info: Any) -> str:
 _IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:[^\s<>\"{}|\\^`]+$")
 
 
+@lru_cache(maxsize=8192)
+def is_iri(value: str) -> bool:
+    # Cached: the same verb, activity and extension IRIs recur in almost every statement.
+    return _IRI.match(value) is not None
+
+
 def _iri(value: str) -> str:
-    if not _IRI.match(value):
+    if not is_iri(value):
         raise ValueError("must be an absolute IRI")
     return value
 
@@ -56,6 +64,7 @@ _LANGTAG = re.compile(
 )
 
 
+@lru_cache(maxsize=1024)
 def is_language_tag(value: str) -> bool:
     return bool(_LANGTAG.match(value))
 
@@ -82,7 +91,7 @@ LanguageMap = Annotated[dict[StrictStr, StrictStr], AfterValidator(_language_map
 def _extensions(value: dict) -> dict:
     # xAPI 1.0.3 §2.4.6.5 Extensions: keys are IRIs, values are any JSON value.
     for key in value:
-        if not _IRI.match(key):
+        if not is_iri(key):
             raise ValueError(f"extension key {key!r} must be an absolute IRI")
     return value
 
@@ -178,6 +187,10 @@ def _duration(value: str) -> str:
     # ISO 8601:2004 §4.4.3.2: weeks ("P4W") are not combined with other components.
     if "W" in value and not _WEEKS.match(value):
         raise ValueError("a duration in weeks cannot have other components")
+    if ISO8601_PERIOD_REGEX.match(value):
+        # The designator form ("PT1H30M"), what statements carry: the regex that isodate itself
+        # applies first decides it, without building a timedelta from Decimals.
+        return value
     try:
         isodate.parse_duration(value)
     except (isodate.ISO8601Error, ValueError) as exc:
