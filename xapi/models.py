@@ -142,10 +142,13 @@ class Statement(models.Model):
 
 
 class StatementActivity(models.Model):
-    """Every Activity a statement mentions, for `related_activities` (xAPI 1.0.3 §2.5.1).
+    """The Activities a statement mentions beyond its object, for `related_activities` (xAPI 1.0.3 §2.5.1).
 
-    One row per distinct Activity per statement (object, context activities, the SubStatement's
-    own; `relation` names the first place it was found). `stored` is copied from the statement so
+    One row per distinct Activity per statement (context activities, the SubStatement's object
+    and context; `relation` names the first place it was found). The statement's own object is
+    the indexed `object_activity_id` of its row, so related_activities reads both. (Rows written
+    before that change also hold the object; the query's merge by statement makes them harmless.)
+    `stored` is copied from the statement so
     that (activity_id, stored, statement) serves filter, ordering and paging in one index scan;
     the foreign key has no index of its own because statements are never deleted.
 
@@ -165,11 +168,12 @@ class StatementActivity(models.Model):
 
 
 class StatementAgent(models.Model):
-    """Every Agent or identified Group a statement mentions, for `related_agents` (xAPI 1.0.3 §2.5.1).
+    """The Agents and identified Groups a statement mentions beyond its actor and object, for `related_agents`.
 
-    Actor, object, authority, instructor, team, context agents and groups, members of groups,
-    and the same inside a SubStatement; one row per distinct normalized IFI key per statement,
-    indexed like StatementActivity.
+    Authority, instructor, team, context agents and groups, members of groups, and everything
+    inside a SubStatement (xAPI 1.0.3 §2.5.1); one row per distinct normalized IFI key per
+    statement, indexed like StatementActivity. Actor and object are the indexed `actor_key` and
+    `object_agent_key` of the statement row, which related_agents reads as well.
 
     PII: agent_key may contain an e-mail address.
     """

@@ -47,52 +47,65 @@ def _target_conditions(query: StatementQuery) -> list[Q]:
         common &= Q(verb_id=iri_key(query.verb))
     if query.activity is not None:
         activity = iri_key(query.activity)
+        on_row = Q(object_activity_id=activity)
         if query.related_activities:
-            common &= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
-        else:
-            common &= Q(object_activity_id=activity)
+            on_row |= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
+        common &= on_row
     if query.registration is not None:
         common &= Q(registration=query.registration)
     if query.agent is None:
         return [common]
     key = agent_key(query.agent)
+    alternatives = [common & Q(actor_key=key), common & Q(object_agent_key=key)]
     if query.related_agents:
-        return [common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id"))]
-    return [common & Q(actor_key=key), common & Q(object_agent_key=key)]
+        alternatives.append(common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id")))
+    return alternatives
 
 
 def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
     """Each alternative of the filters read from the table whose index serves it in order.
 
     Every index ends with `stored`, so each branch is one ordered index scan that stops after a
-    page. The plain agent filter (actor or object) is two branches rather than an OR, which
-    PostgreSQL would answer with a bitmap scan and a sort of every match. related_agents and
-    related_activities read their side table, whose rows carry `stored`.
+    page. The agent filter is one branch per place the agent can be (actor, object, and with
+    related_agents the side table of the other places) rather than an OR, which PostgreSQL would
+    answer with a bitmap scan and a sort of every match; likewise related_activities reads the
+    object column and the side table of context activities. Branches are merged in Python.
     """
     key = agent_key(query.agent) if query.agent is not None else None
     activity = iri_key(query.activity) if query.activity is not None else None
-    if key is not None and query.related_agents:
-        source = _Source(StatementAgent.objects.filter(agent_key=key), "statement__", "statement_id")
-        agent_alternatives = [Q()]
-    elif activity is not None and query.related_activities:
-        source = _Source(StatementActivity.objects.filter(activity_id=activity), "statement__", "statement_id")
-        agent_alternatives = [Q()] if key is None else [Q(actor_key=key), Q(object_agent_key=key)]
-    else:
-        source = _Source(Statement.objects.all(), "", "seq")
-        agent_alternatives = [Q()] if key is None else [Q(actor_key=key), Q(object_agent_key=key)]
+    main = _Source(Statement.objects.all(), "", "seq")
+    agent_parts: list[tuple[_Source | None, Q]] = [(None, Q())]
+    if key is not None:
+        agent_parts = [(None, Q(actor_key=key)), (None, Q(object_agent_key=key))]
+        if query.related_agents:
+            side = _Source(StatementAgent.objects.filter(agent_key=key), "statement__", "statement_id")
+            agent_parts.append((side, Q()))
+    activity_parts: list[tuple[_Source | None, Q]] = [(None, Q())]
+    if activity is not None:
+        activity_parts = [(None, Q(object_activity_id=activity))]
+        if query.related_activities:
+            side = _Source(StatementActivity.objects.filter(activity_id=activity), "statement__", "statement_id")
+            activity_parts.append((side, Q()))
     common = Q(voided=False)
     if query.mine is not None:
         common &= Q(credential=query.mine)
     if query.verb is not None:
         common &= Q(verb_id=iri_key(query.verb))
-    if activity is not None:
-        if not query.related_activities:
-            common &= Q(object_activity_id=activity)
-        elif source.prefix == "statement__" and key is not None and query.related_agents:
-            common &= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
     if query.registration is not None:
         common &= Q(registration=query.registration)
-    return [(source, _prefixed(common & alternative, source.prefix)) for alternative in agent_alternatives]
+    branches = []
+    for agent_source, agent_condition in agent_parts:
+        for activity_source, activity_condition in activity_parts:
+            if agent_source is not None and activity_source is not None:
+                # Both in side tables: scan the agent's, test the activity's by subquery.
+                source = agent_source
+                activity_condition = Q(
+                    seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id")
+                )
+            else:
+                source = agent_source or activity_source or main
+            branches.append((source, _prefixed(common & agent_condition & activity_condition, source.prefix)))
+    return branches
 
 
 def _prefixed(condition: Q, prefix: str) -> Q:

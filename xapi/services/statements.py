@@ -112,6 +112,30 @@ def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, di
     return rows
 
 
+# Relations that the statement row indexes itself (actor_key, object_agent_key,
+# object_activity_id). The side tables leave them out; related_agents / related_activities
+# queries read those columns as well (xapi.selectors).
+_ON_STATEMENT_ROW = frozenset({"actor", "object"})
+
+
+def _side_agents(statement: dict) -> dict[str, str]:
+    """StatementAgent rows of a statement: key -> relation where first found, one per key."""
+    agents: dict[str, str] = {}
+    for key, relation in _agent_rows(statement):
+        if relation not in _ON_STATEMENT_ROW:
+            agents.setdefault(key, relation)
+    return agents
+
+
+def _side_activities(statement: dict) -> dict[str, str]:
+    """StatementActivity rows of a statement: activity key -> relation where first found."""
+    activities: dict[str, str] = {}
+    for activity_id, relation, _definition in _activity_rows(statement):
+        if relation not in _ON_STATEMENT_ROW:
+            activities.setdefault(iri_key(activity_id), relation)
+    return activities
+
+
 _STATEMENT_COLUMNS = [
     "statement_id",
     "data",
@@ -261,8 +285,6 @@ def _insert_directly(
     for statement in batch:
         # The columns of _row, as JSON: ids and registrations are validated UUID strings that the
         # database casts; `stored` is one value for the batch, passed once.
-        agents = dict(reversed(_agent_rows(statement)))
-        acts = {iri_key(a): relation for a, relation, _d in reversed(_activity_rows(statement))}
         payload.append(
             [
                 statement["id"],
@@ -270,8 +292,8 @@ def _insert_directly(
                 *_keys(statement),
                 statement.get("context", {}).get("registration"),
                 parse_timestamp(statement["timestamp"]),
-                list(agents.items()),
-                list(acts.items()),
+                list(_side_agents(statement).items()),
+                list(_side_activities(statement).items()),
             ]
         )
     try:
@@ -333,15 +355,10 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     agent_rows, activity_rows, definitions = [], [], {}
     for seq, statement in zip(seqs, batch, strict=True):
         # One side row per distinct key per statement, so side-table scans never repeat a statement.
-        agents: dict[str, str] = {}
-        for key, relation in _agent_rows(statement):
-            agents.setdefault(key, relation)
-        agent_rows.extend((seq, key, relation, stored_at) for key, relation in agents.items())
-        activities: dict[str, str] = {}
-        for activity_id, relation, definition in _activity_rows(statement):
-            activities.setdefault(iri_key(activity_id), relation)
+        agent_rows.extend((seq, key, relation, stored_at) for key, relation in _side_agents(statement).items())
+        activity_rows.extend((seq, key, relation, stored_at) for key, relation in _side_activities(statement).items())
+        for activity_id, _relation, definition in _activity_rows(statement):
             definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
-        activity_rows.extend((seq, key, relation, stored_at) for key, relation in activities.items())
     insert_rows(StatementAgent, ["statement_id", "agent_key", "relation", "stored"], agent_rows)
     insert_rows(StatementActivity, ["statement_id", "activity_id", "relation", "stored"], activity_rows)
     _save_activities(definitions, define=define)
