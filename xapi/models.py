@@ -29,6 +29,10 @@ def hash_secret(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# The account homePage of the authority Agent derived from a credential (its name is the key).
+AUTHORITY_HOME_PAGE = "urn:kcg-lms:xapi:credential"
+
+
 class Credential(models.Model):
     """One HTTP Basic key/secret pair per source system (LMS, e-learning platform, MOOC partner...).
 
@@ -76,7 +80,7 @@ class Credential(models.Model):
         return {
             "objectType": "Agent",
             "name": self.name,
-            "account": {"homePage": "urn:kcg-lms:xapi:credential", "name": self.key},
+            "account": {"homePage": AUTHORITY_HOME_PAGE, "name": self.key},
         }
 
 

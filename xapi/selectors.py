@@ -6,7 +6,7 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from xapi.models import Activity, Credential, Statement, StatementActivity, StatementAgent
+from xapi.models import AUTHORITY_HOME_PAGE, Activity, Credential, Statement, StatementActivity, StatementAgent
 from xapi.services.keys import agent_key, iri_key
 
 MAX_LIMIT = 500
@@ -59,7 +59,19 @@ def _target_conditions(query: StatementQuery) -> list[Q]:
     alternatives = [common & Q(actor_key=key), common & Q(object_agent_key=key)]
     if query.related_agents:
         alternatives.append(common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id")))
+        credential = _credential_of_authority(query.agent)
+        if credential is not None:
+            alternatives.append(common & Q(credential=credential))
     return alternatives
+
+
+def _credential_of_authority(agent: dict) -> Credential | None:
+    """The credential whose derived authority is this Agent: its statements name it as authority
+    without a side row (xapi.services.statements._side_agents)."""
+    account = agent.get("account") or {}
+    if account.get("homePage") != AUTHORITY_HOME_PAGE or not account.get("name"):
+        return None
+    return Credential.objects.filter(key=account["name"]).first()
 
 
 def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
@@ -80,6 +92,9 @@ def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
         if query.related_agents:
             side = _Source(StatementAgent.objects.filter(agent_key=key), "statement__", "statement_id")
             agent_parts.append((side, Q()))
+            credential = _credential_of_authority(query.agent)
+            if credential is not None:
+                agent_parts.append((None, Q(credential=credential)))
     activity_parts: list[tuple[_Source | None, Q]] = [(None, Q())]
     if activity is not None:
         activity_parts = [(None, Q(object_activity_id=activity))]

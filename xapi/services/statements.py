@@ -118,12 +118,18 @@ def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, di
 _ON_STATEMENT_ROW = frozenset({"actor", "object"})
 
 
-def _side_agents(statement: dict) -> dict[str, str]:
-    """StatementAgent rows of a statement: key -> relation where first found, one per key."""
+def _side_agents(statement: dict, credential: Credential | None) -> dict[str, str]:
+    """StatementAgent rows of a statement: key -> relation where first found, one per key.
+
+    An authority derived from the statement's credential is found through the row's indexed
+    `credential` column instead (xapi.selectors), so it gets no row.
+    """
+    derived = agent_key(credential.authority) if credential is not None else None
     agents: dict[str, str] = {}
     for key, relation in _agent_rows(statement):
-        if relation not in _ON_STATEMENT_ROW:
-            agents.setdefault(key, relation)
+        if relation in _ON_STATEMENT_ROW or (relation == "authority" and key == derived):
+            continue
+        agents.setdefault(key, relation)
     return agents
 
 
@@ -292,7 +298,7 @@ def _insert_directly(
                 *_keys(statement),
                 statement.get("context", {}).get("registration"),
                 parse_timestamp(statement["timestamp"]),
-                list(_side_agents(statement).items()),
+                list(_side_agents(statement, credential).items()),
                 list(_side_activities(statement).items()),
             ]
         )
@@ -355,7 +361,8 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     agent_rows, activity_rows, definitions = [], [], {}
     for seq, statement in zip(seqs, batch, strict=True):
         # One side row per distinct key per statement, so side-table scans never repeat a statement.
-        agent_rows.extend((seq, key, relation, stored_at) for key, relation in _side_agents(statement).items())
+        agents = _side_agents(statement, credential)
+        agent_rows.extend((seq, key, relation, stored_at) for key, relation in agents.items())
         activity_rows.extend((seq, key, relation, stored_at) for key, relation in _side_activities(statement).items())
         for activity_id, _relation, definition in _activity_rows(statement):
             definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
