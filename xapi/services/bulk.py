@@ -77,7 +77,7 @@ def insert_rows(
 #   [statement_id, data, actor_key, verb_id, object_activity_id, object_agent_key,
 #    registration, timestamp, [[agent_key, relation], ...], [[activity_id, relation], ...]]
 # (no StatementRef objects and no voiding statements come this way: see the caller).
-_INSERT_NEW_STATEMENTS = """
+_INSERT_STATEMENTS = """
 WITH input AS MATERIALIZED (
     SELECT r, n FROM jsonb_array_elements(%(rows)s::jsonb) WITH ORDINALITY AS t(r, n)
 ), clash AS (
@@ -90,19 +90,28 @@ WITH input AS MATERIALIZED (
         (r->>7)::timestamptz, %(stored)s, false, false, %(credential)s
     FROM input WHERE NOT EXISTS (SELECT 1 FROM clash) ORDER BY n
     RETURNING seq, statement_id
-), agents AS (
-    INSERT INTO xapi_statementagent (statement_id, agent_key, relation, stored)
+)"""
+_INSERT_SIDE_ROWS = """, {name} AS (
+    INSERT INTO {table} (statement_id, {key}, relation, stored)
     SELECT new.seq, a->>0, a->>1, %(stored)s
     FROM new JOIN input ON (input.r->>0)::uuid = new.statement_id,
-        LATERAL jsonb_array_elements(input.r->8) AS a
-), activities AS (
-    INSERT INTO xapi_statementactivity (statement_id, activity_id, relation, stored)
-    SELECT new.seq, a->>0, a->>1, %(stored)s
-    FROM new JOIN input ON (input.r->>0)::uuid = new.statement_id,
-        LATERAL jsonb_array_elements(input.r->9) AS a
+        LATERAL jsonb_array_elements(input.r->{position}) AS a
+)"""
+_AGENT_ROWS = _INSERT_SIDE_ROWS.format(name="agents", table="xapi_statementagent", key="agent_key", position=8)
+_ACTIVITY_ROWS = _INSERT_SIDE_ROWS.format(
+    name="activities", table="xapi_statementactivity", key="activity_id", position=9
 )
-SELECT count(*) FROM new
-"""
+
+
+def _insert_sql(*, agents: bool, activities: bool) -> str:
+    # A side table the batch writes nothing to is left out of the statement: even an empty
+    # INSERT opens the table and its indexes. Each of the four texts is prepared on first use.
+    return (
+        _INSERT_STATEMENTS
+        + (_AGENT_ROWS if agents else "")
+        + (_ACTIVITY_ROWS if activities else "")
+        + "\nSELECT count(*) FROM new"
+    )
 
 
 _NEVER = 2**31 - 1
@@ -131,6 +140,7 @@ def insert_new_statements(rows: list[list], *, client_ids: list[str], stored, cr
     with connection.wrap_database_errors, psycopg.Cursor(raw) as cursor:
         # Server-side binding and a prepared plan: the JSON is not escaped into the SQL text, and
         # the CTE is parsed and planned once per connection, not on every request.
-        cursor.execute(_INSERT_NEW_STATEMENTS, params, prepare=True)
+        sql = _insert_sql(agents=any(row[8] for row in rows), activities=any(row[9] for row in rows))
+        cursor.execute(sql, params, prepare=True)
         (count,) = cursor.fetchone()
     return count == len(rows)
