@@ -474,7 +474,7 @@ class Bench:
                 cpu.append(proc_cpu_seconds(conn.info.backend_pid) - c0 + time.process_time() - p0)
             conn.execute("DROP TABLE bench_copy_statement")
             conn.commit()
-            indexed = self.copy_with_lrs_indexes(conn, rows)
+            indexed = self.copy_with_lrs_indexes(conn, rows, self.cfg["copy_reps"])
         # The fastest repetition: the least disturbed measure of what PostgreSQL can do, and the
         # strictest denominator for the LRS's share (a disturbed, slow COPY would flatter it).
         best = min(times)
@@ -493,12 +493,13 @@ class Bench:
         }
 
     @staticmethod
-    def copy_with_lrs_indexes(conn: psycopg.Connection, rows: list[tuple]) -> float | None:
-        """Diagnostic: the same COPY into an empty clone of the LRS's statement table, all its indexes.
+    def copy_with_lrs_indexes(conn: psycopg.Connection, rows: list[tuple], reps: int) -> float | None:
+        """The same COPY into an empty clone of the LRS's statement table: its columns and all its indexes.
 
-        Not a target. It splits the gap between the LRS and the plain COPY into what the
-        database must do anyway for the LRS's indexes and what the Python side adds. Side tables
-        are not included, so the true database share is larger. None if the table is not there.
+        The second reading of the issue's "a plain table of the same shape" (see verdicts): the
+        issue's own figure for that COPY on these machines (about 29,000 rows/s) is what this
+        measures, while the plain table above runs nearly twice as fast. Fastest of `reps`, like
+        the plain one. Side tables are not included. None if the table is not there.
         """
         try:
             conn.execute(
@@ -509,17 +510,21 @@ class Bench:
         except psycopg.Error:
             conn.rollback()
             return None
+        times = []
         try:
-            t0 = time.perf_counter()
-            with conn.cursor() as cur:
-                with cur.copy(
-                    "COPY bench_copy_lrs (statement_id, actor_key, verb_id, object_activity_id,"
-                    " registration, timestamp, stored, data, voided, is_voiding) FROM STDIN"
-                ) as copy:
-                    for row in rows:
-                        copy.write_row((*row, False, False))
-            conn.commit()
-            seconds = time.perf_counter() - t0
+            for _ in range(reps):
+                conn.execute("TRUNCATE bench_copy_lrs")
+                conn.commit()
+                t0 = time.perf_counter()
+                with conn.cursor() as cur:
+                    with cur.copy(
+                        "COPY bench_copy_lrs (statement_id, actor_key, verb_id, object_activity_id,"
+                        " registration, timestamp, stored, data, voided, is_voiding) FROM STDIN"
+                    ) as copy:
+                        for row in rows:
+                            copy.write_row((*row, False, False))
+                conn.commit()
+                times.append(time.perf_counter() - t0)
         except psycopg.Error as exc:
             conn.rollback()
             log(f"  COPY into a clone of xapi_statement failed: {exc}")
@@ -527,6 +532,7 @@ class Bench:
         finally:
             conn.execute("DROP TABLE IF EXISTS bench_copy_lrs")
             conn.commit()
+        seconds = min(times)
         log(f"  COPY into a clone of xapi_statement with its indexes: {len(rows) / seconds:,.0f} statements/s")
         return len(rows) / seconds
 
@@ -698,15 +704,30 @@ def verdicts(r: dict) -> list[dict]:
     out = []
     cell = {(c["batch"], c["clients"]): c for c in r["ingest"]}
     if cell:
-        share = cell[(100, 4)]["rate"] / r["copy"]["rate"]
-        b1 = cell[(1, 4)]["rate"]
+        # "COPY ... into a plain table of the same shape" has two readings. The issue puts that
+        # COPY at about 29,000 rows/s on these machines, which is what a table with the statement
+        # table's columns and indexes takes here; a table with the columns and only a primary key
+        # runs nearly twice as fast. Both are printed; the second is the stricter.
+        b100 = cell[(100, 4)]
+        indexed = r["copy"].get("lrs_indexes_rate")
+        if indexed:
+            share = b100["rate"] / indexed
+            out.append(
+                {
+                    "target": "batch 100 x 4 clients >= 25% of COPY (same columns and indexes)",
+                    "value": f"{share:.1%}",
+                    "pass": share >= TARGET_COPY_SHARE and not b100["errors"],
+                }
+            )
+        share = b100["rate"] / r["copy"]["rate"]
         out.append(
             {
-                "target": "batch 100 x 4 clients >= 25% of COPY",
+                "target": "batch 100 x 4 clients >= 25% of COPY (same columns, primary key only)",
                 "value": f"{share:.1%}",
-                "pass": share >= TARGET_COPY_SHARE and not cell[(100, 4)]["errors"],
+                "pass": share >= TARGET_COPY_SHARE and not b100["errors"],
             }
         )
+        b1 = cell[(1, 4)]["rate"]
         out.append(
             {
                 "target": "batch 1 x 4 clients >= 500 statements/s",
@@ -752,8 +773,7 @@ def report(r: dict) -> str:
         for c in r["ingest"]:
             target = ""
             if (c["batch"], c["clients"]) == (100, 4):
-                ok = c["rate"] / copy_rate >= TARGET_COPY_SHARE and not c["errors"]
-                target = f">= 25% of COPY  {'PASS' if ok else 'FAIL'}"
+                target = ">= 25% of COPY  (see Targets)"
             elif (c["batch"], c["clients"]) == (1, 4):
                 ok = c["rate"] >= TARGET_BATCH1_RATE and not c["errors"]
                 target = f">= 500/s  {'PASS' if ok else 'FAIL'}"
@@ -786,8 +806,8 @@ def report(r: dict) -> str:
             indexed = r["copy"]["lrs_indexes_rate"]
             b100 = next((c["rate"] for c in r["ingest"] if (c["batch"], c["clients"]) == (100, 4)), None)
             lines.append(
-                f"  (diagnostic, no target) the same COPY into an empty clone of xapi_statement with all its "
-                f"indexes: {indexed:,.0f} statements/s"
+                f"  The same COPY into an empty clone of xapi_statement (same columns and all its indexes): "
+                f"{indexed:,.0f} statements/s"
                 + (f"; batch 100 x 4 clients = {b100 / indexed:.1%} of it" if b100 else "")
             )
     lines += [
@@ -816,7 +836,7 @@ def report(r: dict) -> str:
         "Targets:",
     ]
     for t in r["targets"]:
-        lines.append(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']:<42} {t['value']}")
+        lines.append(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']:<70} {t['value']}")
     return "\n".join(lines)
 
 
