@@ -163,6 +163,36 @@ class RssSampler(threading.Thread):
         self.sample()
 
 
+_COPY_COLUMNS = [
+    "statement_id",
+    "actor_key",
+    "verb_id",
+    "object_activity_id",
+    "registration",
+    "timestamp",
+    "stored",
+    "data",
+]
+
+
+def timed_copies(
+    conn: psycopg.Connection, table: str, columns: list[str], rows: list[tuple], reps: int
+) -> tuple[list[float], list[float]]:
+    """COPY `rows` into the emptied `table` `reps` times; wall seconds and CPU seconds (client + backend) of each."""
+    times, cpu = [], []
+    for _ in range(reps):
+        conn.execute(f"TRUNCATE {table}")
+        conn.commit()
+        c0, p0, t0 = proc_cpu_seconds(conn.info.backend_pid), time.process_time(), time.perf_counter()
+        with conn.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        conn.commit()
+        times.append(time.perf_counter() - t0)
+        cpu.append(proc_cpu_seconds(conn.info.backend_pid) - c0 + time.process_time() - p0)
+    return times, cpu
+
+
 class Bench:
     def __init__(self, args: argparse.Namespace):
         self.args = args
@@ -443,8 +473,6 @@ class Bench:
         rows = []
         for st in gen.statements(SEED, 0, n):
             rows.append((*gen.copy_row(st, stored), json.dumps(st)))
-        times: list[float] = []
-        cpu: list[float] = []
         with psycopg.connect(self.url) as conn:
             conn.execute(
                 """CREATE TABLE IF NOT EXISTS bench_copy_statement (
@@ -458,20 +486,7 @@ class Bench:
                     data jsonb NOT NULL)"""
             )
             conn.commit()
-            for _ in range(self.cfg["copy_reps"]):
-                conn.execute("TRUNCATE bench_copy_statement")
-                conn.commit()
-                c0, p0, t0 = proc_cpu_seconds(conn.info.backend_pid), time.process_time(), time.perf_counter()
-                with conn.cursor() as cur:
-                    with cur.copy(
-                        "COPY bench_copy_statement (statement_id, actor_key, verb_id, object_activity_id,"
-                        " registration, timestamp, stored, data) FROM STDIN"
-                    ) as copy:
-                        for row in rows:
-                            copy.write_row(row)
-                conn.commit()
-                times.append(time.perf_counter() - t0)
-                cpu.append(proc_cpu_seconds(conn.info.backend_pid) - c0 + time.process_time() - p0)
+            times, cpu = timed_copies(conn, "bench_copy_statement", _COPY_COLUMNS, rows, self.cfg["copy_reps"])
             conn.execute("DROP TABLE bench_copy_statement")
             conn.commit()
             indexed = self.copy_with_lrs_indexes(conn, rows, self.cfg["copy_reps"])
@@ -510,21 +525,9 @@ class Bench:
         except psycopg.Error:
             conn.rollback()
             return None
-        times = []
         try:
-            for _ in range(reps):
-                conn.execute("TRUNCATE bench_copy_lrs")
-                conn.commit()
-                t0 = time.perf_counter()
-                with conn.cursor() as cur:
-                    with cur.copy(
-                        "COPY bench_copy_lrs (statement_id, actor_key, verb_id, object_activity_id,"
-                        " registration, timestamp, stored, data, voided, is_voiding) FROM STDIN"
-                    ) as copy:
-                        for row in rows:
-                            copy.write_row((*row, False, False))
-                conn.commit()
-                times.append(time.perf_counter() - t0)
+            flagged = [(*row, False, False) for row in rows]
+            times, _cpu = timed_copies(conn, "bench_copy_lrs", [*_COPY_COLUMNS, "voided", "is_voiding"], flagged, reps)
         except psycopg.Error as exc:
             conn.rollback()
             log(f"  COPY into a clone of xapi_statement failed: {exc}")
