@@ -420,3 +420,25 @@ def test_bad_query_parameter_message_names_the_parameter(xapi):
     assert xapi.get("/statements", {"registration": "nope"}).json()["message"].startswith("registration:")
     assert xapi.get("/statements", {"agent": json.dumps({"mbox": "x"})}).json()["message"].startswith("agent.mbox:")
     assert xapi.get("/statements", {"related_agents": "yes"}).json()["message"].startswith("related_agents:")
+
+
+@pytest.mark.parametrize(
+    ("change", "path"),
+    [
+        ({"actor": {"objectType": "Agent", "name": "A\u0000B", "mbox": "mailto:a@example.org"}}, "actor.name"),
+        ({"result": {"extensions": {"http://example.org/x": ["ok", "a\u0000"]}}}, "result.extensions.http"),
+        ({"result": {"extensions": {"http://example.org/\u0000": 1}}}, "result.extensions.http"),
+    ],
+)
+def test_a_nul_character_is_refused_with_its_path_and_nothing_is_stored(xapi, change, path):
+    # PostgreSQL's JSONB cannot hold U+0000: the LRS says so instead of failing with a 500.
+    response = post(xapi, [make_statement(), make_statement(**change)])
+    assert response.status_code == 400
+    assert response.json()["message"].startswith(f"statements[1].{path}")
+    assert "U+0000" in response.json()["message"]
+    assert api.count_statements() == 0
+
+
+def test_null_inside_an_extension_value_is_still_allowed(xapi):
+    statement = make_statement(result={"extensions": {"http://example.org/x": {"a": None, "b": [None]}}})
+    assert post(xapi, statement).status_code == 200

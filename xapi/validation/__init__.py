@@ -60,21 +60,31 @@ def _join(prefix: str, loc: tuple) -> str:
     return path
 
 
-def _nulls(value: Any, path: str, found: list[tuple[str, str]]) -> None:
-    # xAPI 1.0.3 §2.2: properties must not be null; extension values are free JSON.
+_NUL_MESSAGE = "must not contain the character U+0000, which the store cannot keep"
+
+
+def _nulls(value: Any, path: str, found: list[tuple[str, str]], *, in_extension: bool = False) -> None:
+    # xAPI 1.0.3 §2.2: properties must not be null; extension values are free JSON. Anywhere, a
+    # string with U+0000 is refused: PostgreSQL's JSONB cannot hold it (a 400 here, not a 500).
     if isinstance(value, dict):
         for key, item in value.items():
             child = f"{path}.{key}" if path else key
+            if "\x00" in key:
+                found.append((child, _NUL_MESSAGE))
             if item is None:
-                found.append((child, "must not be null"))
-            elif key != "extensions":
-                _nulls(item, child, found)
+                if not in_extension:
+                    found.append((child, "must not be null"))
+            else:
+                _nulls(item, child, found, in_extension=in_extension or key == "extensions")
     elif isinstance(value, list):
         for index, item in enumerate(value):
             if item is None:
-                found.append((f"{path}[{index}]", "must not be null"))
+                if not in_extension:
+                    found.append((f"{path}[{index}]", "must not be null"))
             else:
-                _nulls(item, f"{path}[{index}]", found)
+                _nulls(item, f"{path}[{index}]", found, in_extension=in_extension)
+    elif isinstance(value, str) and "\x00" in value:
+        found.append((path, _NUL_MESSAGE))
 
 
 def _pydantic_errors(exc: pydantic.ValidationError, prefix: str) -> list[tuple[str, str]]:
@@ -109,10 +119,10 @@ def validate_statements(
 
     `source` is the JSON text `data` was just parsed from, when `data` belongs to the caller
     alone (an HTTP body): then the statements are normalized in place instead of copied, and
-    the walk looking for nulls is skipped when the text has no `null` at all.
+    the walk looking for nulls (and for U+0000 in strings) is skipped when the text has neither.
     Raises StatementInvalid with every error of every statement; nothing is partially accepted.
     """
-    nulls_possible = source is None or b"null" in source
+    nulls_possible = source is None or b"null" in source or b"\\u0000" in source
     items = data if isinstance(data, list) else [data]
     single = not isinstance(data, list)
     errors: list[tuple[str, str]] = []
