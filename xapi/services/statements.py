@@ -227,7 +227,8 @@ def record_statements(
     # Only ids chosen by the client can already be stored; ids minted here are fresh UUID4s.
     client_ids = [statement["id"] for statement in batch if "id" in statement]
     for index, statement in enumerate(batch):
-        statement["id"] = str(uuid.UUID(statement["id"])) if "id" in statement else str(uuid.uuid4())
+        # Validation admitted only the hyphenated hex form, so lower case is the canonical text.
+        statement["id"] = statement["id"].lower() if "id" in statement else str(uuid.uuid4())
         if statement["id"] in seen:
             raise StatementInvalid([(f"statements[{index}].id", "the same id appears twice in the batch")])
         seen.add(statement["id"])

@@ -125,11 +125,13 @@ _TIMESTAMP = re.compile(
 )
 
 
+@lru_cache(maxsize=4096)
 def parse_timestamp(value: str) -> datetime:
     """Parse an ISO 8601 / RFC 3339 date-time into an aware UTC datetime.
 
     xAPI 1.0.3 §4.5 Timestamps: an offset of -00, -0000 or -00:00 is rejected (RFC 3339 "unknown
-    local offset"); a timestamp without an offset is taken as UTC.
+    local offset"); a timestamp without an offset is taken as UTC. Cached: ingest parses each
+    timestamp when validating and again when deriving the indexed column (datetimes are immutable).
     """
     match = _TIMESTAMP.match(value)
     if not match:
@@ -138,18 +140,26 @@ def parse_timestamp(value: str) -> datetime:
     if sign == "-" and int(off_h) == 0 and int(off_m or 0) == 0:
         raise ValueError("an offset of -00:00 is not allowed")
     micro = int((fraction[1:] + "000000")[:6]) if fraction else 0
-    offset = timedelta(0)
-    if sign:
-        offset = timedelta(hours=int(off_h), minutes=int(off_m or 0))
-        if sign == "-":
-            offset = -offset
     try:
         moment = datetime(
-            int(year), int(month), int(day), int(hour), int(minute), int(second), micro, tzinfo=timezone(offset)
+            int(year),
+            int(month),
+            int(day),
+            int(hour),
+            int(minute),
+            int(second),
+            micro,
+            tzinfo=_offset(sign, off_h, off_m) if sign else UTC,
         )
     except ValueError as exc:
         raise ValueError("must be a valid date-time") from exc
     return moment.astimezone(UTC)
+
+
+@lru_cache(maxsize=256)
+def _offset(sign: str, hours: str, minutes: str | None) -> timezone:
+    offset = timedelta(hours=int(hours), minutes=int(minutes or 0))
+    return timezone(-offset if sign == "-" else offset)
 
 
 def format_timestamp(moment: datetime) -> str:
