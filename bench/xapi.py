@@ -43,7 +43,7 @@ TARGET_QUERY_P95_MS = 50.0  # typical query p95 <= 50 ms at one million statemen
 FULL = {
     "target": 1_000_000,
     # requests per cell, by batch size: bounded so that all six cells take a few minutes.
-    "requests": {1: 2000, 10: 400, 100: 100},
+    "requests": {1: 3000, 10: 800, 100: 300},
     "cell_deadline_s": 60.0,
     "copy_statements": 100_000,
     "copy_reps": 3,
