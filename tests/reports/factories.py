@@ -1,55 +1,34 @@
+"""Factories for the reports tests: the course factories with the defaults the hand-computed
+fixtures were written against (2019 offerings of 3 hours, no session days), plus RuleFactory."""
+
 import datetime as dt
 from decimal import Decimal
 
 import factory
 from django.utils import timezone
 
-from courses.models import CertificationTrack, CompetencyAxis, Course, IssuingBody, Modality, Offering, Topic
 from reports.models import RequirementRule
+from tests.courses import factories as course_factories
+from tests.courses.factories import CertificationTrackFactory as TrackFactory
+
+__all__ = ["AxisFactory", "CourseFactory", "OfferingFactory", "RuleFactory", "TopicFactory", "TrackFactory"]
 
 
-class TopicFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Topic
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"topic-{n}")
+class TopicFactory(course_factories.TopicFactory):
     name = factory.LazyAttribute(lambda o: o.slug)
 
 
-class AxisFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CompetencyAxis
-        django_get_or_create = ("slug",)
-
-    slug = factory.Sequence(lambda n: f"axis-{n}")
+class AxisFactory(course_factories.CompetencyAxisFactory):
     name = factory.LazyAttribute(lambda o: o.slug)
 
 
-class CourseFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Course
-        skip_postgeneration_save = True
-
-    code = factory.Sequence(lambda n: f"C-{n:03d}")
-    title = factory.Sequence(lambda n: f"測試課程{n}")
+class CourseFactory(course_factories.CourseFactory):
     summary = "摘要"
     credit_hours = Decimal("3")
-    modality = Modality.CLASSROOM
     competency_axis = None
-    live = True
-
-    @factory.post_generation
-    def topics(self, create, extracted, **kwargs):
-        if extracted:
-            self.topics.set(extracted)
-            self.save()
 
 
-class OfferingFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = Offering
-
+class OfferingFactory(course_factories.OfferingFactory):
     course = factory.SubFactory(CourseFactory)
     code = factory.Sequence(lambda n: f"O-{n:03d}")
     term = 1
@@ -59,17 +38,9 @@ class OfferingFactory(factory.django.DjangoModelFactory):
     capacity = 40
     enrollment_opens = factory.LazyFunction(lambda: timezone.make_aware(dt.datetime(2019, 3, 1)))
     enrollment_closes = factory.LazyFunction(lambda: timezone.make_aware(dt.datetime(2019, 4, 1)))
-    modality = Modality.CLASSROOM
     venue = "公務人力發展中心"
-
-
-class TrackFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = CertificationTrack
-
-    code = factory.Sequence(lambda n: f"T-{n:03d}")
-    name = factory.Sequence(lambda n: f"認證{n}")
-    issuing_body = IssuingBody.CENTER
+    # Reports read learning records, not session days: none are created.
+    sessions = factory.PostGeneration(lambda offering, create, extracted, **kwargs: None)
 
 
 class RuleFactory(factory.django.DjangoModelFactory):
