@@ -129,3 +129,13 @@ def test_admin_lists_and_edits_credentials_without_showing_secrets(admin_client)
     credential.refresh_from_db()
     assert credential.scopes == ["statements/read"] and not credential.is_active
     assert credential.check_secret(secret)
+
+
+def test_a_credential_and_an_explicit_authority_are_not_combined(credential_pair):
+    # The authority of a credential's statements is derived from it; queries rely on that.
+    from xapi.services.statements import record_statements
+
+    credential, _secret = credential_pair
+    with pytest.raises(TypeError):
+        record_statements([make_statement()], credential=credential, authority=api.LMS_AUTHORITY)
+    assert api.count_statements() == 0

@@ -209,7 +209,11 @@ def record_statements(
     stored with different content. A resent identical statement is not stored again (xAPI 1.0.3
     §7.2.1 "MUST NOT make any modifications"). Sends statements_stored / statements_voided on commit.
     `source` is the request body the statements were just parsed from (see validate_statements).
+    The authority is `authority` or, for statements sent with a credential, derived from it;
+    never both, since queries find a credential's statements by their derived authority.
     """
+    if credential is not None and authority is not None:
+        raise TypeError("record_statements takes a credential or an authority, not both")
     raw = statements if isinstance(statements, list) else [statements]
     # Signatures are checked against the statements as sent, so with attachments keep them intact.
     batch = validate_statements(statements, version=version, source=None if attachments else source)
