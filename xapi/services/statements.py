@@ -1,7 +1,7 @@
 """Storing and voiding statements (xAPI 1.0.3 §2.3, §2.4, §7.2)."""
 
 import uuid
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -118,28 +118,47 @@ def _activity_rows(statement: dict, prefix: str = "") -> list[tuple[str, str, di
 _ON_STATEMENT_ROW = frozenset({"actor", "object"})
 
 
-def _side_agents(statement: dict, credential: Credential | None) -> dict[str, str]:
-    """StatementAgent rows of a statement: key -> relation where first found, one per key.
+def _derived_authority(credential: Credential | None) -> str | None:
+    """Agent key of the authority derived from the credential, which gets no StatementAgent row:
+    queries find it through the statement row's indexed `credential` column (xapi.selectors)."""
+    return agent_key(credential.authority) if credential is not None else None
 
-    An authority derived from the statement's credential is found through the row's indexed
-    `credential` column instead (xapi.selectors), so it gets no row.
-    """
-    derived = agent_key(credential.authority) if credential is not None else None
+
+def _side_agents(statement: dict, derived_authority: str | None) -> dict[str, str]:
+    """StatementAgent rows of a statement: key -> relation where first found, one per key."""
     agents: dict[str, str] = {}
     for key, relation in _agent_rows(statement):
-        if relation in _ON_STATEMENT_ROW or (relation == "authority" and key == derived):
+        if relation in _ON_STATEMENT_ROW or (relation == "authority" and key == derived_authority):
             continue
         agents.setdefault(key, relation)
     return agents
 
 
-def _side_activities(statement: dict) -> dict[str, str]:
-    """StatementActivity rows of a statement: activity key -> relation where first found."""
+def _side_activities(mentioned: list[tuple[str, str, dict]]) -> dict[str, str]:
+    """StatementActivity rows of a statement, from its _activity_rows: key -> relation where first found."""
     activities: dict[str, str] = {}
-    for activity_id, relation, _definition in _activity_rows(statement):
+    for activity_id, relation, _definition in mentioned:
         if relation not in _ON_STATEMENT_ROW:
             activities.setdefault(iri_key(activity_id), relation)
     return activities
+
+
+def _merged_definitions(mentioned: list[list[tuple[str, str, dict]]]) -> dict[str, dict | None]:
+    """Every Activity of a batch (the _activity_rows of each statement) with its definitions merged."""
+    definitions: dict[str, dict | None] = {}
+    for rows in mentioned:
+        for activity_id, _relation, definition in rows:
+            definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
+    return definitions
+
+
+@contextmanager
+def _concurrent_ids_conflict():
+    try:
+        yield
+    except IntegrityError as exc:
+        # Two requests stored the same statement id at once; the loser is told to retry.
+        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
 
 
 _STATEMENT_COLUMNS = [
@@ -243,32 +262,35 @@ def record_statements(
             statement["authority"] = authority
         statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
 
+    ids = [uuid.UUID(statement["id"]) for statement in batch]
     define = _may_define(credential)
-    if _insert_directly(batch, client_ids, credential=credential, attachments=attachments, define=define):
-        return [uuid.UUID(statement["id"]) for statement in batch]
-    try:
-        with transaction.atomic():
-            existing = (
-                dict(Statement.objects.filter(statement_id__in=client_ids).values_list("statement_id", "data"))
-                if client_ids
-                else {}
-            )
-            new = []
-            for statement, timestamped in zip(batch, had_timestamp, strict=True):
-                previous = existing.get(uuid.UUID(statement["id"]))
-                if previous is None:
-                    new.append(statement)
-                elif not _same_statement(statement, previous, had_timestamp=timestamped):
-                    raise Conflict(f"statement {statement['id']} is already stored with different content")
-            _store(new, credential=credential, attachments=attachments or {}, define=define)
-    except IntegrityError as exc:
-        # Two requests stored the same statement id at once; the loser is told to retry.
-        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
-    return [uuid.UUID(statement["id"]) for statement in batch]
+    if _insert_directly(batch, ids, client_ids, credential=credential, attachments=attachments, define=define):
+        return ids
+    with _concurrent_ids_conflict(), transaction.atomic():
+        existing = (
+            dict(Statement.objects.filter(statement_id__in=client_ids).values_list("statement_id", "data"))
+            if client_ids
+            else {}
+        )
+        new = []
+        for statement, statement_uuid, timestamped in zip(batch, ids, had_timestamp, strict=True):
+            previous = existing.get(statement_uuid)
+            if previous is None:
+                new.append(statement)
+            elif not _same_statement(statement, previous, had_timestamp=timestamped):
+                raise Conflict(f"statement {statement['id']} is already stored with different content")
+        _store(new, credential=credential, attachments=attachments or {}, define=define)
+    return ids
 
 
 def _insert_directly(
-    batch: list[dict], client_ids: list[str], *, credential: Credential | None, attachments: dict | None, define: bool
+    batch: list[dict],
+    ids: list[uuid.UUID],
+    client_ids: list[str],
+    *,
+    credential: Credential | None,
+    attachments: dict | None,
+    define: bool,
 ) -> bool:
     """The common case in one round trip (see bulk.insert_new_statements); False when it does not apply.
 
@@ -281,19 +303,17 @@ def _insert_directly(
         return False
     if any(statement["object"].get("objectType") == "StatementRef" for statement in batch):
         return False
-    activities: dict[str, dict | None] = {}
-    for statement in batch:
-        for activity_id, _relation, definition in _activity_rows(statement):
-            activities[activity_id] = merge_definition(activities.get(activity_id), definition)
-    unknown = {a: d for a, d in activities.items() if not _activity_cache.covers(a, d, define=define)}
+    mentioned = [_activity_rows(statement) for statement in batch]
+    unknown = _activity_cache.uncovered(_merged_definitions(mentioned), define=define)
     if unknown:
         # Activities stored by other processes need no write here; learn them and go on. New
         # ones or changed definitions need the general path's locked merge.
         if connection.in_atomic_block or not _stored_as_is(unknown, define=define):
             return False
         _activity_cache.remember(unknown, define=define)
+    derived_authority = _derived_authority(credential)
     payload = []
-    for statement in batch:
+    for statement, activities in zip(batch, mentioned, strict=True):
         # The columns of _row, as JSON: ids and registrations are validated UUID strings that the
         # database casts; `stored` is one value for the batch, passed once.
         payload.append(
@@ -303,24 +323,20 @@ def _insert_directly(
                 *_keys(statement),
                 statement.get("context", {}).get("registration"),
                 parse_timestamp(statement["timestamp"]),
-                list(_side_agents(statement, credential).items()),
-                list(_side_activities(statement).items()),
+                list(_side_agents(statement, derived_authority).items()),
+                list(_side_activities(activities).items()),
             ]
         )
-    try:
-        # Inside a caller's transaction a savepoint keeps a concurrent-insert error local;
-        # on its own the single statement is already atomic.
-        with transaction.atomic() if connection.in_atomic_block else nullcontext():
-            if not insert_new_statements(
-                payload,
-                client_ids=client_ids,
-                stored=parse_timestamp(batch[0]["stored"]),
-                credential_id=credential.pk if credential else None,
-            ):
-                return False
-    except IntegrityError as exc:
-        raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
-    ids = [uuid.UUID(statement["id"]) for statement in batch]
+    # Inside a caller's transaction a savepoint keeps a concurrent-insert error local;
+    # on its own the single statement is already atomic.
+    with _concurrent_ids_conflict(), transaction.atomic() if connection.in_atomic_block else nullcontext():
+        if not insert_new_statements(
+            payload,
+            client_ids=client_ids,
+            stored=parse_timestamp(batch[0]["stored"]),
+            credential_id=credential.pk if credential else None,
+        ):
+            return False
     transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
     return True
 
@@ -363,17 +379,17 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         Statement, _STATEMENT_COLUMNS, [tuple(row[c] for c in _STATEMENT_COLUMNS) for row in rows], with_pk=True
     )
     stored_at = rows[0]["stored"]
-    agent_rows, activity_rows, definitions = [], [], {}
-    for seq, statement in zip(seqs, batch, strict=True):
+    mentioned = [_activity_rows(statement) for statement in batch]
+    derived_authority = _derived_authority(credential)
+    agent_rows, activity_rows = [], []
+    for seq, statement, activities in zip(seqs, batch, mentioned, strict=True):
         # One side row per distinct key per statement, so side-table scans never repeat a statement.
-        agents = _side_agents(statement, credential)
+        agents = _side_agents(statement, derived_authority)
         agent_rows.extend((seq, key, relation, stored_at) for key, relation in agents.items())
-        activity_rows.extend((seq, key, relation, stored_at) for key, relation in _side_activities(statement).items())
-        for activity_id, _relation, definition in _activity_rows(statement):
-            definitions[activity_id] = merge_definition(definitions.get(activity_id), definition)
+        activity_rows.extend((seq, key, relation, stored_at) for key, relation in _side_activities(activities).items())
     insert_rows(StatementAgent, ["statement_id", "agent_key", "relation", "stored"], agent_rows)
     insert_rows(StatementActivity, ["statement_id", "activity_id", "relation", "stored"], activity_rows)
-    _save_activities(definitions, define=define)
+    _save_activities(_merged_definitions(mentioned), define=define)
     if attachments:
         Attachment.objects.bulk_create(
             [
@@ -415,7 +431,7 @@ def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> No
     new ids and updating changed rows in two steps could otherwise deadlock two concurrent
     batches. Merges read the row under that lock, so no concurrent merge is lost.
     """
-    wanted = {a: d for a, d in definitions.items() if not _activity_cache.covers(a, d, define=define)}
+    wanted = _activity_cache.uncovered(definitions, define=define)
     if wanted:
         _save_uncached_activities(wanted, define=define)
         transaction.on_commit(lambda: _activity_cache.remember(wanted, define=define))
@@ -437,6 +453,10 @@ class _ActivityCache:
     @staticmethod
     def _key(definition: dict | None) -> bytes:
         return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS) if definition else b""
+
+    def uncovered(self, definitions: dict[str, dict | None], *, define: bool) -> dict[str, dict | None]:
+        """The Activities (with definitions) that this process cannot vouch for."""
+        return {a: d for a, d in definitions.items() if not self.covers(a, d, define=define)}
 
     def covers(self, activity_id: str, definition: dict | None, *, define: bool) -> bool:
         if activity_id not in self.definitions:
