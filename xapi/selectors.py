@@ -40,8 +40,16 @@ class _Source:
         return list(self.queryset.filter(condition, window).order_by(*order).values_list(*fields)[:size])
 
 
-def _target_conditions(query: StatementQuery) -> list[Q]:
-    """The filters as Statement conditions, one alternative per agent column (OR-ed by the caller)."""
+def _mentions_activity(activity: str) -> Q:
+    """Statements with this Activity (key) among their context activities or SubStatement."""
+    return Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
+
+
+def _target_conditions(query: StatementQuery, authority_of: Credential | None) -> list[Q]:
+    """The filters as Statement conditions, one alternative per agent column (OR-ed by the caller).
+
+    `authority_of`: the credential whose derived authority is the related_agents agent, if any.
+    """
     common = Q()
     if query.verb is not None:
         common &= Q(verb_id=iri_key(query.verb))
@@ -49,7 +57,7 @@ def _target_conditions(query: StatementQuery) -> list[Q]:
         activity = iri_key(query.activity)
         on_row = Q(object_activity_id=activity)
         if query.related_activities:
-            on_row |= Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
+            on_row |= _mentions_activity(activity)
         common &= on_row
     if query.registration is not None:
         common &= Q(registration=query.registration)
@@ -59,22 +67,23 @@ def _target_conditions(query: StatementQuery) -> list[Q]:
     alternatives = [common & Q(actor_key=key), common & Q(object_agent_key=key)]
     if query.related_agents:
         alternatives.append(common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id")))
-        credential = _credential_of_authority(query.agent)
-        if credential is not None:
-            alternatives.append(common & Q(credential=credential))
+        if authority_of is not None:
+            alternatives.append(common & Q(credential=authority_of))
     return alternatives
 
 
-def _credential_of_authority(agent: dict) -> Credential | None:
-    """The credential whose derived authority is this Agent: its statements name it as authority
-    without a side row (xapi.services.statements._side_agents)."""
-    account = agent.get("account") or {}
+def _credential_of_authority(query: StatementQuery) -> Credential | None:
+    """With related_agents, the credential whose derived authority is the query's Agent: its
+    statements name it as authority without a side row (xapi.services.statements._side_agents)."""
+    if query.agent is None or not query.related_agents:
+        return None
+    account = query.agent.get("account") or {}
     if account.get("homePage") != AUTHORITY_HOME_PAGE or not account.get("name"):
         return None
     return Credential.objects.filter(key=account["name"]).first()
 
 
-def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
+def _branches(query: StatementQuery, authority_of: Credential | None) -> list[tuple[_Source, Q]]:
     """Each alternative of the filters read from the table whose index serves it in order.
 
     Every index ends with `stored`, so each branch is one ordered index scan that stops after a
@@ -92,9 +101,8 @@ def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
         if query.related_agents:
             side = _Source(StatementAgent.objects.filter(agent_key=key), "statement__", "statement_id")
             agent_parts.append((side, Q()))
-            credential = _credential_of_authority(query.agent)
-            if credential is not None:
-                agent_parts.append((None, Q(credential=credential)))
+            if authority_of is not None:
+                agent_parts.append((None, Q(credential=authority_of)))
     activity_parts: list[tuple[_Source | None, Q]] = [(None, Q())]
     if activity is not None:
         activity_parts = [(None, Q(object_activity_id=activity))]
@@ -114,9 +122,7 @@ def _branches(query: StatementQuery) -> list[tuple[_Source, Q]]:
             if agent_source is not None and activity_source is not None:
                 # Both in side tables: scan the agent's, test the activity's by subquery.
                 source = agent_source
-                activity_condition = Q(
-                    seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id")
-                )
+                activity_condition = _mentions_activity(activity)
             else:
                 source = agent_source or activity_source or main
             branches.append((source, _prefixed(common & agent_condition & activity_condition, source.prefix)))
@@ -162,12 +168,13 @@ def statement_page(query: StatementQuery, *, after: tuple[datetime, int] | None 
     """
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
     found: dict[int, tuple] = {}
-    for source, condition in _branches(query):
+    authority_of = _credential_of_authority(query)
+    for source, condition in _branches(query, authority_of):
         order = ("stored", source.seq) if query.ascending else ("-stored", f"-{source.seq}")
         for row in source.rows(condition, _window(query, after, source.seq), order, limit + 1):
             found[row[2]] = row
     if _has_filters(query):
-        alternatives = _target_conditions(query)
+        alternatives = _target_conditions(query, authority_of)
         any_target = alternatives[0]
         for alternative in alternatives[1:]:
             any_target |= alternative
