@@ -210,47 +210,30 @@ def _duration(value: str) -> str:
 
 Duration = Annotated[StrictStr, AfterValidator(_duration)]
 
-_MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
+
+def _matching(pattern: str, message: str):
+    """A validator that admits only strings matching `pattern`, with `message` otherwise."""
+    compiled = re.compile(pattern)
+
+    def check(value: str) -> str:
+        if not compiled.match(value):
+            raise ValueError(message)
+        return value
+
+    return check
 
 
-def _mailto(value: str) -> str:
-    # xAPI 1.0.3 §2.4.2.3 mbox: "mailto:email address".
-    if not _MAILTO.match(value):
-        raise ValueError("must be a mailto IRI (mailto:name@example.org)")
-    return value
-
-
+# xAPI 1.0.3 §2.4.2.3 mbox: "mailto:email address".
+_mailto = _matching(r"^mailto:[^@\s]+@[^@\s]+$", "must be a mailto IRI (mailto:name@example.org)")
 MailtoIRI = Annotated[StrictStr, AfterValidator(_mailto)]
 
-_SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-
-
-def _sha1(value: str) -> str:
-    if not _SHA1.match(value):
-        raise ValueError("must be a hex-encoded SHA-1 hash")
-    return value
-
-
+_sha1 = _matching(r"^[0-9a-fA-F]{40}$", "must be a hex-encoded SHA-1 hash")
 Sha1Hex = Annotated[StrictStr, AfterValidator(_sha1)]
 
-_SHA2 = re.compile(r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$")
-
-
-def _sha2(value: str) -> str:
-    if not _SHA2.match(value):
-        raise ValueError("must be a hex-encoded SHA-2 hash")
-    return value
-
-
+_sha2 = _matching(
+    r"^[0-9a-fA-F]{56}$|^[0-9a-fA-F]{64}$|^[0-9a-fA-F]{96}$|^[0-9a-fA-F]{128}$", "must be a hex-encoded SHA-2 hash"
+)
 Sha2Hex = Annotated[StrictStr, AfterValidator(_sha2)]
 
-_MIME = re.compile(r"^[\w!#$&^.+-]+/[\w!#$&^.+-]+(\s*;.*)?$")
-
-
-def _mime(value: str) -> str:
-    if not _MIME.match(value):
-        raise ValueError("must be an Internet Media Type")
-    return value
-
-
+_mime = _matching(r"^[\w!#$&^.+-]+/[\w!#$&^.+-]+(\s*;.*)?$", "must be an Internet Media Type")
 MediaType = Annotated[StrictStr, AfterValidator(_mime)]
