@@ -4,6 +4,8 @@ import json
 import pytest
 from django.test import Client
 
+from xapi.services import bulk
+from xapi.services import statements as statement_services
 from xapi.services.credentials import create_credential
 from xapi.services.statements import forget_cached_activities
 
@@ -56,6 +58,21 @@ def _fresh_activity_cache():
     forget_cached_activities()
     yield
     forget_cached_activities()
+
+
+@pytest.fixture
+def direct_inserts(monkeypatch):
+    """(rows, stored) of each batch offered to the one-statement insert on PostgreSQL (the real function runs)."""
+    calls = []
+    real = bulk.insert_new_statements
+
+    def counting(rows, **kwargs):
+        stored = real(rows, **kwargs)
+        calls.append((len(rows), stored))
+        return stored
+
+    monkeypatch.setattr(statement_services, "insert_new_statements", counting)
+    return calls
 
 
 @pytest.fixture

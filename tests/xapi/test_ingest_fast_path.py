@@ -14,7 +14,6 @@ import pytest
 from django.db import connection
 
 from xapi import api, signals
-from xapi.services import bulk
 from xapi.services import statements as statement_services
 
 from .conftest import XapiClient
@@ -24,21 +23,6 @@ pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)
 
 COURSE = "https://lms.example.kcg.gov.tw/courses/fast"
 PROGRAM = "https://lms.example.kcg.gov.tw/programs/fast"
-
-
-@pytest.fixture
-def direct_inserts(monkeypatch):
-    """Counts the batches stored by the one-statement path (the real function runs)."""
-    calls = []
-    real = bulk.insert_new_statements
-
-    def counting(rows, **kwargs):
-        stored = real(rows, **kwargs)
-        calls.append((len(rows), stored))
-        return stored
-
-    monkeypatch.setattr(statement_services, "insert_new_statements", counting)
-    return calls
 
 
 @pytest.fixture
