@@ -60,6 +60,13 @@ def download(table: str, rows: list[dict], file_format: str, filename: str) -> H
     return response
 
 
+def _agency_report_request(request) -> tuple[int, str | None, Agency | None]:
+    """Year, download format and agency of a report over agencies; PermissionDenied for learners."""
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    return parse_year(request.GET.get("year")), parse_format(request.GET.get("format")), scope_from(request)
+
+
 def _year_context(year: int) -> dict:
     this_year = timezone.localdate().year
     return {
@@ -85,11 +92,7 @@ def index(request):
 
 @login_required
 def compliance(request):
-    if not scoping.can_see_agency_reports(request.user):
-        raise PermissionDenied
-    year = parse_year(request.GET.get("year"))
-    file_format = parse_format(request.GET.get("format"))
-    agency = scope_from(request)
+    year, file_format, agency = _agency_report_request(request)
     report = builders.build_compliance_report(year=year, agency=agency)
     if file_format:
         table = request.GET.get("table", "agencies")
@@ -157,11 +160,7 @@ def learner(request):
 
 @login_required
 def certification(request):
-    if not scoping.can_see_agency_reports(request.user):
-        raise PermissionDenied
-    year = parse_year(request.GET.get("year"))
-    file_format = parse_format(request.GET.get("format"))
-    agency = scope_from(request)
+    year, file_format, agency = _agency_report_request(request)
     report = builders.build_certification_report(year=year, agency=agency)
     if file_format:
         return download("certification", exports.certification_rows(report), file_format, f"certification-{year}")
@@ -178,11 +177,7 @@ def certification(request):
 
 @login_required
 def center(request):
-    if not scoping.can_see_agency_reports(request.user):
-        raise PermissionDenied
-    year = parse_year(request.GET.get("year"))
-    file_format = parse_format(request.GET.get("format"))
-    agency = scope_from(request)
+    year, file_format, agency = _agency_report_request(request)
     report = builders.build_center_report(year=year, agency=agency)
     if file_format:
         return download("center", exports.center_rows(report), file_format, f"center-{year}")
