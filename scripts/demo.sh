@@ -7,6 +7,7 @@ set -euo pipefail
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_venv requirements.txt
+ensure_node_modules
 apt_install fonts-arphic-uming  # the Chinese font embedded in certificate PDFs
 "$PY" manage.py migrate --no-input
 "$PY" manage.py load_demo

@@ -37,6 +37,19 @@ ensure_venv() {
   fi
 }
 
+ensure_node_modules() {
+  # Front-end packages from the npm registry, pinned in package-lock.json and served from our
+  # own static files (lms/settings/base.py NODE_STATIC), never from a CDN.
+  command -v npm >/dev/null 2>&1 || apt_install nodejs npm
+  local stamp="$ROOT/node_modules/.installed" digest
+  digest="$(sha256sum "$ROOT/package-lock.json" | cut -d' ' -f1)"
+  if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
+    echo "==> npm ci"
+    (cd "$ROOT" && npm ci --no-audit --no-fund --silent)
+    echo "$digest" >"$stamp"
+  fi
+}
+
 PG_PORT="${LMS_PG_PORT:-54329}"
 REDIS_PORT="${LMS_REDIS_PORT:-63790}"
 SERVICES_DIR="${LMS_SERVICES_DIR:-/tmp/lms-services-$(id -u)}"

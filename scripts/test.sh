@@ -21,6 +21,7 @@ while [ $# -gt 0 ]; do
 done
 
 ensure_venv requirements-dev.txt
+ensure_node_modules
 apt_install chromium fonts-arphic-uming
 export LMS_CHROMIUM="${LMS_CHROMIUM:-/usr/bin/chromium}"
 export LMS_VAR_DIR="${LMS_VAR_DIR:-$(mktemp -d /tmp/lms-test-var.XXXX)}"

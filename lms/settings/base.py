@@ -157,6 +157,14 @@ WAGTAIL_I18N_ENABLED = False
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root before the first collectstatic
+# Front-end packages from npm (package.json, installed by scripts/lib.sh ensure_node_modules) are
+# served from our own static files under static/vendor/<name>/: the LMS runs on an intranet, no CDN.
+# One entry per package: (static prefix, folder inside node_modules).
+NODE_MODULES = BASE_DIR / "node_modules"
+NODE_STATIC: list[tuple[str, str]] = []
+STATICFILES_DIRS = [
+    (f"vendor/{prefix}", NODE_MODULES / folder) for prefix, folder in NODE_STATIC if (NODE_MODULES / folder).is_dir()
+]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
