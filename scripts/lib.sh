@@ -46,6 +46,7 @@ ensure_node_modules() {
   if [ "$(cat "$stamp" 2>/dev/null)" != "$digest" ]; then
     echo "==> npm ci"
     (cd "$ROOT" && npm ci --no-audit --no-fund --silent)
+    mkdir -p "$ROOT/node_modules"
     echo "$digest" >"$stamp"
   fi
 }
