@@ -16,14 +16,6 @@ def upcoming_offerings(*, course: Course, today=None):
     return Offering.objects.filter(course=course).upcoming(today).with_seats().order_by("start_date", "code")
 
 
-def published_courses():
-    return Course.objects.published()
-
-
-def offering_is_open(offering: Offering, now=None) -> bool:
-    return offering.is_open_for_enrollment(now or timezone.now())
-
-
 # --- Learning records ---------------------------------------------------------------------------
 
 

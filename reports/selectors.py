@@ -66,7 +66,7 @@ def agency_columns() -> Columns:
 
 def scoped_people(agency: Agency | None, *, as_of: dt.date) -> QuerySet:
     """Active people who may belong to `agency`'s subtree on `as_of`: current members plus those
-    whose history places them there (placement itself is resolved by compute.placement)."""
+    whose history places them there (placement itself is resolved by compute.frames)."""
     people = Person.objects.filter(is_active=True)
     if agency is None:
         return people
