@@ -170,9 +170,7 @@ class Course(PreviewableMixin, DraftStateMixin, LockableMixin, RevisionMixin, in
         return "cms/course_detail.html"
 
     def get_preview_context(self, request, mode_name):
-        from courses.selectors import upcoming_offerings
-
-        return {"course": self, "offerings": upcoming_offerings(course=self), "is_preview": True}
+        return {"course": self, "offerings": self.offerings.upcoming_with_seats(), "is_preview": True}
 
 
 class OfferingQuerySet(models.QuerySet):
@@ -185,6 +183,10 @@ class OfferingQuerySet(models.QuerySet):
     def upcoming(self, today=None) -> OfferingQuerySet:
         today = today or timezone.localdate()
         return self.filter(end_date__gte=today, is_cancelled=False)
+
+    def upcoming_with_seats(self, today=None) -> OfferingQuerySet:
+        """Offerings that have not ended, with `seats_left`, soonest first: what the catalog lists."""
+        return self.upcoming(today).with_seats().order_by("start_date", "code")
 
 
 class Offering(ClusterableModel):

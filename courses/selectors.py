@@ -13,7 +13,7 @@ from courses.models import Certificate, Completion, Course, CourseEvaluation, En
 
 def upcoming_offerings(*, course: Course, today=None):
     """A course's offerings that have not ended, with `seats_left` annotated, soonest first."""
-    return Offering.objects.filter(course=course).upcoming(today).with_seats().order_by("start_date", "code")
+    return Offering.objects.filter(course=course).upcoming_with_seats(today)
 
 
 # --- Learning records ---------------------------------------------------------------------------
