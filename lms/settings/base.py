@@ -161,7 +161,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root before th
 # served from our own static files under static/vendor/<name>/: the LMS runs on an intranet, no CDN.
 # One entry per package: (static prefix, folder inside node_modules).
 NODE_MODULES = BASE_DIR / "node_modules"
-NODE_STATIC: list[tuple[str, str]] = []
+NODE_STATIC: list[tuple[str, str]] = [("swagger-ui", "swagger-ui-dist")]
 STATICFILES_DIRS = [
     (f"vendor/{prefix}", NODE_MODULES / folder) for prefix, folder in NODE_STATIC if (NODE_MODULES / folder).is_dir()
 ]
@@ -183,6 +183,9 @@ LMS_PDF_FONT = env("LMS_PDF_FONT", default="/usr/share/fonts/truetype/arphic/umi
 LMS_PDF_FONT_INDEX = env.int("LMS_PDF_FONT_INDEX", default=0)
 
 WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
+# The admin runs on an intranet: no avatar lookups at gravatar.com, no call home for new releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
