@@ -198,7 +198,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "LMS agency API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("高雄市政府公務人力發展中心 學習平臺 機關報表 API"),
+    "DESCRIPTION": _(
+        "機關人事人員以個人權杖（Authorization: Token …）讀取所屬機關及下屬機關的報表數字；說明頁在 /api/agency/。"
+    ),
+    "VERSION": "1.0.0",
+}
 
 LOGGING = {
     "version": 1,
