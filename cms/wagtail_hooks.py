@@ -4,9 +4,12 @@ Panels live on the viewsets (as in bakerydemo's CountryModelViewSet), so `course
 admin layout.
 """
 
+from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.forms.choosers import BaseFilterForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import (
     FieldPanel,
@@ -18,10 +21,48 @@ from wagtail.admin.panels import (
     TabbedInterface,
 )
 from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.chooser import ChooseResultsView, ChooseView, SnippetChooserViewSet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.forms import CourseAdminForm
 from courses.models import CertificationTrack, CompetencyAxis, Course, LearningPath, Offering, Topic
+
+
+class CodeOrTitleFilterForm(BaseFilterForm):
+    """A chooser's search box, matching a code or title by substring in the database.
+
+    Wagtail's default chooser search goes through the search index's autocomplete on the title
+    only, so a course could not be found by its code ("AI-101"), which is what staff type.
+    """
+
+    lookups: tuple[str, ...] = ("code__icontains", "title__icontains")
+    q = forms.CharField(label=_("代碼或名稱"), required=False)
+
+    def filter(self, objects):
+        query = (self.cleaned_data.get("q") or "").strip()
+        if query:
+            condition = Q()
+            for lookup in self.lookups:
+                condition |= Q(**{lookup: query})
+            objects = objects.filter(condition)
+            self.is_searching = True
+            self.search_query = query
+        return objects
+
+
+def code_or_title_chooser(*lookups: str) -> type[SnippetChooserViewSet]:
+    """A snippet chooser viewset whose search matches `lookups` (ORM lookups taking the query)."""
+    form_class = type("CodeOrTitleFilterForm", (CodeOrTitleFilterForm,), {"lookups": lookups})
+    return type(
+        "CodeOrTitleChooserViewSet",
+        (SnippetChooserViewSet,),
+        {
+            "choose_view_class": type("ChooseView", (ChooseView,), {"filter_form_class": form_class}),
+            "choose_results_view_class": type(
+                "ChooseResultsView", (ChooseResultsView,), {"filter_form_class": form_class}
+            ),
+        },
+    )
 
 
 class CourseViewSet(SnippetViewSet):
@@ -31,6 +72,10 @@ class CourseViewSet(SnippetViewSet):
     list_display = ["code", "title", "modality", "credit_hours", "live"]
     list_filter = ["modality", "live", "topics", "competency_axis"]
     search_fields = ["title", "code", "summary"]
+    # Listing search in the database, not the search index: the SQLite index cannot search by a
+    # named field (a 500 on "code"), and staff search by code, which is a substring match.
+    search_backend_name = None
+    chooser_viewset_class = code_or_title_chooser("code__icontains", "title__icontains")
     ordering = ["code"]
     edit_handler = TabbedInterface(
         [
@@ -73,7 +118,9 @@ class OfferingViewSet(SnippetViewSet):
     menu_label = _("班期")
     list_display = ["code", "course", "start_date", "end_date", "modality", "capacity", "is_cancelled"]
     list_filter = ["modality", "is_cancelled", "requires_approval", "start_date"]
-    search_fields = ["code"]
+    search_fields = ["code", "course__title"]
+    search_backend_name = None
+    chooser_viewset_class = code_or_title_chooser("code__icontains", "course__title__icontains")
     ordering = ["-start_date"]
     panels = [
         FieldPanel("course"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from django.db.models import Avg, Count
+from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
 from courses.models import Certificate, Completion, Course, CourseEvaluation, Enrollment, Modality, Offering, Session
@@ -14,6 +14,27 @@ from courses.models import Certificate, Completion, Course, CourseEvaluation, En
 def upcoming_offerings(*, course: Course, today=None):
     """A course's offerings that have not ended, with `seats_left` annotated, soonest first."""
     return Offering.objects.filter(course=course).upcoming_with_seats(today)
+
+
+DESK_PERIODS = ("upcoming", "past", "all")
+
+
+def desk_offerings(*, query: str = "", modality: str = "", period: str = "upcoming", today=None):
+    """The training desk's offerings: by code or course title, modality and period, with seats annotated.
+
+    Upcoming (not ended, not cancelled) soonest first; past and all latest first.
+    """
+    today = today or timezone.localdate()
+    offerings = Offering.objects.select_related("course").with_seats()
+    if query.strip():
+        offerings = offerings.filter(Q(code__icontains=query.strip()) | Q(course__title__icontains=query.strip()))
+    if modality in Modality.values:
+        offerings = offerings.filter(modality=modality)
+    if period == "past":
+        return offerings.filter(end_date__lt=today).order_by("-start_date", "code")
+    if period == "all":
+        return offerings.order_by("-start_date", "code")
+    return offerings.upcoming(today).order_by("start_date", "code")
 
 
 # --- Learning records ---------------------------------------------------------------------------

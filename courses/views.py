@@ -7,6 +7,7 @@ import functools
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,6 +33,7 @@ from courses.models import (
     Completion,
     Enrollment,
     ExternalActivity,
+    Modality,
     Offering,
     RemoteAttendanceReview,
     Session,
@@ -53,9 +55,13 @@ def _errors(error: ValidationError) -> list[str]:
     return list(error.messages)
 
 
-def _flash_errors(request, error: ValidationError) -> None:
+DESK_OFFERINGS_PER_PAGE = 25
+IMPORT_MESSAGE_TAG = "import"  # shown beside the import form (includes/form_messages.html), not atop the page
+
+
+def _flash_errors(request, error: ValidationError, *, extra_tags: str = "") -> None:
     for message in _errors(error):
-        messages.error(request, message)
+        messages.error(request, message, extra_tags=extra_tags)
 
 
 def _person(request) -> Person:
@@ -234,12 +240,20 @@ def nominate(request, code: str):
 
 @staff_required
 def staff_home(request):
-    offerings = Offering.objects.select_related("course").with_seats().order_by("-start_date")[:100]
+    period = request.GET.get("period") if request.GET.get("period") in selectors.DESK_PERIODS else "upcoming"
+    desk_filter = {"q": request.GET.get("q", ""), "modality": request.GET.get("modality", ""), "period": period}
+    offerings = selectors.desk_offerings(query=desk_filter["q"], modality=desk_filter["modality"], period=period)
+    params = request.GET.copy()
+    params.pop("page", None)
     return render(
         request,
         "courses/staff_home.html",
         {
-            "offerings": offerings,
+            "offerings_page": Paginator(offerings, DESK_OFFERINGS_PER_PAGE).get_page(request.GET.get("page")),
+            "desk_filter": desk_filter,
+            "page_query": params.urlencode(),
+            "modalities": Modality.choices,
+            "periods": [("upcoming", _("未結束")), ("past", _("已結束")), ("all", _("全部"))],
             "pending_external": ExternalActivity.objects.filter(status=ExternalActivity.Status.PENDING).count(),
             "assessments": Assessment.objects.select_related("track"),
         },
@@ -271,6 +285,7 @@ def roster(request, code: str):
             "attending": [e for e in enrollments if e.status in ATTENDING_STATUSES],
             "statuses": AttendanceStatus.choices,
             "upload_form": UploadForm(),
+            "meeting_form": UploadForm(auto_id="id_meeting_%s"),  # a second file field on the page: its own id
             "reviews": RemoteAttendanceReview.objects.filter(
                 session__offering=offering, resolved_enrollment__isnull=True, dismissed=False
             ).select_related("session"),
@@ -312,15 +327,15 @@ def upload_roster(request, code: str):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("file", []):
-            messages.error(request, message)
+            messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
     else:
         try:
             count = imports.import_roster_file(offering=offering, uploaded=form.cleaned_data["file"],
                                                recorded_by=request.user)
-            messages.success(request, _("已匯入 %(n)s 筆出席紀錄。") % {"n": count})
+            messages.success(request, _("已匯入 %(n)s 筆出席紀錄。") % {"n": count}, extra_tags=IMPORT_MESSAGE_TAG)
         except ValidationError as error:
-            _flash_errors(request, error)
-    return redirect("learning:roster", code=code)
+            _flash_errors(request, error, extra_tags=IMPORT_MESSAGE_TAG)
+    return redirect(f"{reverse('learning:roster', args=[code])}#import")
 
 
 @staff_required
@@ -330,7 +345,7 @@ def upload_meeting_report(request, code: str, session_id: int):
     form = UploadForm(request.POST, request.FILES)
     if not form.is_valid():
         for message in form.errors.get("file", []):
-            messages.error(request, message)
+            messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
     else:
         try:
             result = imports.import_meeting_report(session=session, uploaded=form.cleaned_data["file"],
@@ -339,10 +354,11 @@ def upload_meeting_report(request, code: str, session_id: int):
                 request,
                 _("已匯入 %(format)s 出席報表：對應 %(matched)s 人，待確認 %(unmatched)s 筆，缺席 %(absent)s 人。")
                 % result,
+                extra_tags=IMPORT_MESSAGE_TAG,
             )
         except ValidationError as error:
-            _flash_errors(request, error)
-    return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}")
+            _flash_errors(request, error, extra_tags=IMPORT_MESSAGE_TAG)
+    return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}#import")
 
 
 @staff_required
@@ -387,8 +403,11 @@ def fill_waitlist(request, code: str):
 
 @staff_required
 def external_activities(request):
-    activities = ExternalActivity.objects.select_related("course")
-    return render(request, "courses/external.html", {"activities": activities, "form": ExternalMappingForm()})
+    activities = list(ExternalActivity.objects.select_related("course"))
+    for activity in activities:
+        # One form per row, each with its own field ids, so every label names its own field.
+        activity.form = ExternalMappingForm(auto_id=f"id_activity{activity.pk}_%s")
+    return render(request, "courses/external.html", {"activities": activities})
 
 
 @staff_required
@@ -426,10 +445,13 @@ def assessment_results(request, pk: int):
                 count = imports.import_assessment_results(
                     assessment=assessment, uploaded=upload.cleaned_data["file"], recorded_by=request.user
                 )
-                messages.success(request, _("已匯入 %(n)s 筆成績。") % {"n": count})
-                return redirect("learning:assessment", pk=pk)
+                messages.success(request, _("已匯入 %(n)s 筆成績。") % {"n": count}, extra_tags=IMPORT_MESSAGE_TAG)
+                return redirect(f"{reverse('learning:assessment', args=[pk])}#import")
             except ValidationError as error:
-                _flash_errors(request, error)
+                _flash_errors(request, error, extra_tags=IMPORT_MESSAGE_TAG)
+        else:
+            for message in upload.errors.get("file", []):
+                messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
         form = AssessmentResultForm()
     elif request.method == "POST" and form.is_valid():
         person = Person.objects.filter(employee_number=form.cleaned_data["employee_number"]).first()

@@ -34,6 +34,16 @@ class ComplianceReport:
     def roc_year(self) -> int:
         return roc_year(self.year)
 
+    def people_matching(self, *, rule_code: str = "", query: str = "") -> list[dict]:
+        """The people rows of one rule (by code) whose name or employee number contains `query`."""
+        query = query.strip().casefold()
+        return [
+            row
+            for row in self.people
+            if (not rule_code or row["rule_code"] == rule_code)
+            and (not query or query in row["name"].casefold() or query in row["employee_number"].casefold())
+        ]
+
 
 def _record_scope(agency, person, people_qs, people):
     """Everyone (None) for the city; else the placed people's ids, or their queryset when too many."""

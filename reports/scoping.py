@@ -27,6 +27,14 @@ def can_see_agency_reports(user) -> bool:
     return is_staff(user) or officer_agency(user) is not None
 
 
+def agencies_in_scope(user):
+    """The agencies a user may pick in a report filter: all for staff, an officer's subtree, else none."""
+    if is_staff(user):
+        return Agency.objects.all()
+    own = officer_agency(user)
+    return Agency.objects.subtree_of(own) if own is not None else Agency.objects.none()
+
+
 def resolve_agency(user, code: str | None) -> Agency | None:
     """The agency whose subtree a report covers, or None for the whole city (staff only).
 

@@ -6,6 +6,7 @@ import datetime as dt
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,7 +21,7 @@ from reports.models import ReportRun
 from reports.services import national_export, runs
 
 FORMATS = ("csv", "xlsx")
-MAX_PEOPLE_ON_PAGE = 200
+PEOPLE_PER_PAGE = 50
 
 
 def parse_year(value: str | None) -> int:
@@ -65,6 +66,24 @@ def _agency_report_request(request) -> tuple[int, str | None, Agency | None]:
     if not scoping.can_see_agency_reports(request.user):
         raise PermissionDenied
     return parse_year(request.GET.get("year")), parse_format(request.GET.get("format")), scope_from(request)
+
+
+def _agency_choices(request) -> list[tuple[str, str]]:
+    """(code, indented name) of the agencies the user may pick, in tree order (reports.scoping).
+
+    Staff get the whole city first (no code); an officer's list starts with their own agency.
+    """
+    agencies = scoping.agencies_in_scope(request.user).only("code", "name", "depth")
+    top = min((a.depth for a in agencies), default=1)
+    choices = [(a.code, "\u3000" * (a.depth - top) + a.name) for a in agencies]
+    return [("", _("全市")), *choices] if scoping.is_staff(request.user) else choices
+
+
+def _query_without_page(request) -> str:
+    """The current query string minus ?page=, for the pager's links."""
+    params = request.GET.copy()
+    params.pop("page", None)
+    return params.urlencode()
 
 
 def _year_context(year: int) -> dict:
@@ -119,18 +138,24 @@ def compliance(request):
         [(t["rule"].name, t["share"], f"{t['share']:.1%}") for t in totals], title=_("各規定達成率")
     )
     rows = [{**row, "cells": list(zip(report.rules, row["rules"], strict=True))} for row in report.agencies]
+    rule_code = request.GET.get("rule", "")
+    query = request.GET.get("q", "")
+    people = report.people_matching(rule_code=rule_code, query=query)
+    people_page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "reports/compliance.html",
         {
             "report": report,
             "agency": agency,
+            "agency_choices": _agency_choices(request),
             "totals": totals,
             "chart": chart,
             "agency_rows": rows,
-            "people": report.people[:MAX_PEOPLE_ON_PAGE],
-            "people_truncated": len(report.people) > MAX_PEOPLE_ON_PAGE,
-            "people_count": len({p["person_id"] for p in report.people}),
+            "people_page": people_page,
+            "people_filter": {"rule": rule_code, "q": query},
+            "people_count": len({p["person_id"] for p in people}),
+            "page_query": _query_without_page(request),
             "placement_note": runs.PLACEMENT_NOTE,
             "run_kinds": [(ReportRun.Kind.COMPLIANCE, _("機關達成率")), (ReportRun.Kind.NONCOMPLIANT, _("未達成名單"))],
             **_year_context(year),
@@ -171,7 +196,13 @@ def certification(request):
     return render(
         request,
         "reports/certification.html",
-        {"report": report, "agency": agency, "chart": chart, **_year_context(year)},
+        {
+            "report": report,
+            "agency": agency,
+            "agency_choices": _agency_choices(request),
+            "chart": chart,
+            **_year_context(year),
+        },
     )
 
 
@@ -196,6 +227,7 @@ def center(request):
         {
             "report": report,
             "agency": agency,
+            "agency_choices": _agency_choices(request),
             "month_chart": month_chart,
             "modality_chart": modality_chart,
             **_year_context(year),
@@ -286,3 +318,8 @@ def national_export_view(request):
                 return response
     status = 400 if errors else 200
     return render(request, "reports/national_export.html", {"errors": errors}, status=status)
+
+
+def api_docs(request):
+    """The agency API's documentation: how to call it, and Swagger UI over its OpenAPI description."""
+    return render(request, "reports/api_docs.html", _year_context(timezone.localdate().year))

@@ -161,7 +161,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root before th
 # served from our own static files under static/vendor/<name>/: the LMS runs on an intranet, no CDN.
 # One entry per package: (static prefix, folder inside node_modules).
 NODE_MODULES = BASE_DIR / "node_modules"
-NODE_STATIC: list[tuple[str, str]] = []
+NODE_STATIC: list[tuple[str, str]] = [("swagger-ui", "swagger-ui-dist")]
 STATICFILES_DIRS = [
     (f"vendor/{prefix}", NODE_MODULES / folder) for prefix, folder in NODE_STATIC if (NODE_MODULES / folder).is_dir()
 ]
@@ -183,6 +183,9 @@ LMS_PDF_FONT = env("LMS_PDF_FONT", default="/usr/share/fonts/truetype/arphic/umi
 LMS_PDF_FONT_INDEX = env.int("LMS_PDF_FONT_INDEX", default=0)
 
 WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
+# The admin runs on an intranet: no avatar lookups at gravatar.com, no call home for new releases.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
@@ -195,7 +198,13 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
-SPECTACULAR_SETTINGS = {"TITLE": "LMS agency API", "VERSION": "1.0.0"}
+SPECTACULAR_SETTINGS = {
+    "TITLE": _("高雄市政府公務人力發展中心 學習平臺 機關報表 API"),
+    "DESCRIPTION": _(
+        "機關人事人員以個人權杖（Authorization: Token …）讀取所屬機關及下屬機關的報表數字；說明頁在 /api/agency/。"
+    ),
+    "VERSION": "1.0.0",
+}
 
 LOGGING = {
     "version": 1,

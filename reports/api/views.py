@@ -7,8 +7,9 @@ their agency subtree; asking for an agency outside it is a 403 with no data.
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.renderers import JSONRenderer
@@ -73,6 +74,12 @@ class ReportAPIView(APIView):
         return Response(payload, status=status.HTTP_200_OK)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("各機關學習時數達成率"),
+        description=_("各機關（含所屬機關彙總）、各規定的適用人數、達成人數、達成率與涵蓋率目標。"),
+    )
+)
 class ComplianceAPIView(ReportAPIView):
     """Per agency (rolled up the tree) and rule: eligible, compliant, share, coverage target."""
 
@@ -82,6 +89,12 @@ class ComplianceAPIView(ReportAPIView):
         return builders.build_compliance_report(year=year, agency=agency)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("未達成人員名單"),
+        description=_("尚未達成規定的人員，含員工編號、機關、已完成、應達與尚缺時數。"),
+    )
+)
 class NoncompliantAPIView(ReportAPIView):
     """The people who have not met a rule, with what they still miss."""
 
@@ -91,6 +104,12 @@ class NoncompliantAPIView(ReportAPIView):
         return builders.build_compliance_report(year=year, agency=agency)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("認證與及格率"),
+        description=_("各認證、班期與機關的受訓、應考、及格人數、及格率與核發證書數。"),
+    )
+)
 class CertificationAPIView(ReportAPIView):
     """Per track, offering and agency: trained, sat, passed, pass rates, certificates."""
 
@@ -100,6 +119,12 @@ class CertificationAPIView(ReportAPIView):
         return builders.build_certification_report(year=year, agency=agency)
 
 
+@extend_schema_view(
+    get=extend_schema(
+        summary=_("訓練統計"),
+        description=_("各上課方式、月份與主題的班數、結訓人次、人天次與學習時數。"),
+    )
+)
 class CenterAPIView(ReportAPIView):
     """Classes, completions, person-days and hours by modality, month and topic."""
 

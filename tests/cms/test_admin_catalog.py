@@ -1,3 +1,5 @@
+import json
+
 import pytest
 from django.urls import reverse
 
@@ -136,3 +138,58 @@ def test_admin_interface_defaults_to_traditional_chinese(staff_client):
 def test_admin_menu_links_training_staff_to_their_desk_and_the_reports(staff_client):
     html = staff_client.get("/admin/").content.decode()
     assert "/learning/staff/" in html and "/reports/" in html
+
+
+def test_staff_search_the_course_listing_by_code_without_an_error(staff_client):
+    CourseFactory(code="AI-101", title="AI 實戰工作坊")
+    CourseFactory(code="GEN-201", title="性別主流化")
+    response = staff_client.get(reverse("wagtailsnippets_courses_course:list"), {"q": "AI-101"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "AI 實戰工作坊" in body
+    assert "性別主流化" not in body
+
+
+@pytest.mark.parametrize("query", ["AI-101", "ai-1", "實戰"])
+def test_course_chooser_finds_a_course_by_code_or_title(staff_client, query):
+    CourseFactory(code="AI-101", title="AI 實戰工作坊")
+    CourseFactory(code="GEN-201", title="性別主流化")
+    response = staff_client.get(reverse("wagtailsnippetchoosers_courses_course:choose_results"), {"q": query})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "AI 實戰工作坊" in body
+    assert "性別主流化" not in body
+
+
+def test_offering_chooser_finds_an_offering_by_code(staff_client):
+    UpcomingOfferingFactory(code="115-AI-101-09")
+    other = UpcomingOfferingFactory(code="115-GEN-201-01")
+    response = staff_client.get(reverse("wagtailsnippetchoosers_courses_offering:choose_results"), {"q": "AI-101"})
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "115-AI-101-09" in body
+    assert other.code not in body
+
+
+def test_course_listing_shows_boolean_columns_as_yes_or_no_in_words(staff_client):
+    CourseFactory(code="AI-101", title="AI 實戰工作坊")
+    response = staff_client.get(reverse("wagtailsnippets_courses_course:list"))
+    body = response.content.decode()
+    assert "是" in body or "否" in body
+    assert 'title="True"' not in body and 'title="False"' not in body
+
+
+def test_admin_strings_wagtail_leaves_in_english_are_in_zh_hant(staff_client):
+    body = staff_client.get("/admin/", HTTP_ACCEPT_LANGUAGE="zh-Hant").content.decode()
+    assert "鍵盤快速鍵" in body
+    assert "Keyboard shortcuts" not in body
+    listing = staff_client.get(reverse("wagtailsnippets_courses_course:list")).content.decode()
+    assert "搜尋…" in listing and "Search…" not in listing
+    catalog = staff_client.get("/admin/jsi18n/").content.decode()
+    assert json.dumps("全部收合")[1:-1] in catalog  # the JavaScript catalog escapes non-ASCII
+
+
+def test_admin_reaches_neither_gravatar_nor_the_wagtail_update_check(staff_client):
+    body = staff_client.get("/admin/").content.decode()
+    assert "gravatar.com" not in body
+    assert "w-upgrade" not in body

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -126,3 +127,68 @@ def test_certification_and_center_pages_render_with_downloads(client, staff, cit
         assert client.get(path, {"year": 2019, "format": "xlsx"}).status_code == 200
     center = _csv(client.get("/reports/center/", {"year": 2019, "format": "csv"}))
     assert center[0][:4] == ["年度（民國）", "年度（西元）", "統計維度", "項目"]
+
+
+def test_officer_picks_an_agency_from_their_subtree_only(client, officer_a):
+    body = client.get("/reports/compliance/", {"year": 2019}).content.decode()
+    picker = body.split('name="agency"', 1)[1].split("</select>", 1)[0]
+    assert 'value="A"' in picker and 'value="A1"' in picker
+    assert 'value="B"' not in picker
+    assert 'value=""' not in picker  # the whole city is not theirs to pick
+
+
+def test_staff_pick_any_agency_or_the_whole_city(client, staff, city):
+    body = client.get("/reports/center/", {"year": 2019, "agency": "A1"}).content.decode()
+    picker = body.split('name="agency"', 1)[1].split("</select>", 1)[0]
+    assert 'value=""' in picker and 'value="B"' in picker
+    assert '<option value="A1" selected>' in picker
+
+
+def test_noncompliant_list_is_filtered_by_rule_and_name(client, staff, city):
+    from reports.models import RequirementRule
+
+    def rows(params):
+        body = client.get("/reports/compliance/", {"year": 2019, **params}).content.decode()
+        table = body.split('id="noncompliant-people"', 1)[1].split("</table>", 1)[0]
+        return re.findall(r"<tr><td>(.*?)</td><td>(.*?)</td><td>.*?</td><td>(.*?)</td>", table)
+
+    everyone = rows({})
+    assert {name for name, _number, _rule in everyone} >= {"陳四"}
+    rule_names = {rule for _name, _number, rule in everyone}
+    assert len(rule_names) > 1
+    rule = RequirementRule.objects.get(name=sorted(rule_names)[0])
+    assert {r for _n, _e, r in rows({"rule": rule.code})} == {rule.name}
+    assert {name for name, _n, _r in rows({"q": "P4"})} == {"陳四"}  # by employee number
+    assert {name for name, _n, _r in rows({"q": "陳四"})} == {"陳四"}
+    body = client.get("/reports/compliance/", {"year": 2019, "q": "不存在的人"}).content.decode()
+    assert "沒有符合篩選條件的人員。" in body
+
+
+def test_noncompliant_list_is_paged(client, staff, city, monkeypatch):
+    from reports import views
+
+    monkeypatch.setattr(views, "PEOPLE_PER_PAGE", 2)
+    first = client.get("/reports/compliance/", {"year": 2019}).content.decode()
+    assert "第 1 頁，共" in first and 'rel="next"' in first
+    last = client.get("/reports/compliance/", {"year": 2019, "page": 999}).content.decode()
+    assert 'rel="next"' not in last and 'rel="prev"' in last
+
+
+def test_agency_api_has_a_documentation_page_with_swagger_ui_from_our_static_files(client, officer_a):
+    response = client.get("/api/agency/")
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert "機關報表 API 說明" in body
+    assert "/static/vendor/swagger-ui/swagger-ui-bundle.js" in body
+    assert "https://" not in body.split("<main", 1)[1].split("curl", 1)[0]  # no CDN
+    assert "/api/agency/schema/?format=json" in body
+    schema = client.get("/api/agency/schema/", {"format": "json"})
+    assert schema.status_code == 200
+    assert "各機關學習時數達成率" in schema.content.decode("utf-8")
+
+
+def test_swagger_ui_is_served_from_the_lms_itself():
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("vendor/swagger-ui/swagger-ui-bundle.js")
+    assert finders.find("vendor/swagger-ui/swagger-ui.css")
