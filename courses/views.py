@@ -32,6 +32,7 @@ from courses.models import (
     Completion,
     Enrollment,
     ExternalActivity,
+    LeaveKind,
     Offering,
     RemoteAttendanceReview,
     Session,
@@ -270,6 +271,7 @@ def roster(request, code: str):
             "enrollments": enrollments,
             "attending": [e for e in enrollments if e.status in ATTENDING_STATUSES],
             "statuses": AttendanceStatus.choices,
+            "leave_kinds": LeaveKind.choices,
             "upload_form": UploadForm(),
             "reviews": RemoteAttendanceReview.objects.filter(
                 session__offering=offering, resolved_enrollment__isnull=True, dismissed=False
@@ -295,6 +297,7 @@ def mark_attendance(request, code: str, session_id: int):
                 "enrollment": enrollment,
                 "status": status,
                 "minutes": minutes,
+                "leave_kind": request.POST.get(f"leave_{enrollment.pk}", ""),
             }
         )
     try:
