@@ -363,7 +363,7 @@ def _category_shares(course, mappings: list[CourseNationalCategory]) -> list[tup
 
 
 def _record_hours(record: LearningRecord) -> tuple[Decimal, Decimal]:
-    """(digital, classroom) hours: classroom = scheduled − leave; digital only if passed (docs/domain)."""
+    """(digital, classroom) hours: classroom = scheduled − leave; digital only if passed (docs/national-upload.md)."""
     offering = record.offering
     modality = record.modality or (offering.modality if offering else "")
     credited = record.credited_hours or ZERO
