@@ -390,3 +390,46 @@ def test_manage_py_check_warns_about_a_missing_or_wrong_key(april, settings):
 
 def test_national_export_module_keeps_the_byte_writing_in_one_function():
     assert national_export.encode_csv(["a", "b"], [["甲", "1"]], "cp950") == "a,b\r\n甲,1\r\n".encode("cp950")
+
+
+# --- Code tables in the admin --------------------------------------------------------------------
+
+
+def test_training_staff_edit_code_tables_and_map_courses_in_the_admin(client):
+    client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
+    assert client.get("/admin/snippets/reports/nationalcode/").status_code == 200
+    response = client.post(
+        "/admin/snippets/reports/nationalcode/add/",
+        {"kind": "course_category", "code": "Z9", "name": "測試類別", "sort_order": 0, "is_active": "on"},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    category = NationalCode.objects.get(kind="course_category", code="Z9")
+    course = CourseFactory(code="ADM-01", credit_hours=Decimal("3"))
+    response = client.post(
+        "/admin/snippets/reports/coursenationalcategory/add/",
+        {"course": course.pk, "category": category.pk, "hours": "", "sort_order": 0},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert CourseNationalCategory.objects.filter(course=course, category=category).exists()
+
+
+def test_a_second_default_or_a_bad_mapping_is_refused_in_the_admin(client):
+    client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
+    response = client.post(
+        "/admin/snippets/reports/nationalcode/add/",
+        {"kind": "city", "code": "99", "name": "測試市", "sort_order": 0, "is_active": "on", "is_default": "on"},
+    )
+    assert response.status_code == 200 and not NationalCode.objects.filter(code="99").exists()
+    course = CourseFactory(code="ADM-02", credit_hours=Decimal("3"))
+    category = _category("Z8", "測試類別")
+    response = client.post(
+        "/admin/snippets/reports/coursenationalcategory/add/",
+        {"course": course.pk, "category": category.pk, "hours": "5", "sort_order": 0},
+    )
+    assert response.status_code == 200 and not CourseNationalCategory.objects.exists()
+
+
+def test_agency_officers_cannot_edit_code_tables(client):
+    officer = AgencyOfficerFactory(agency=AgencyFactory())
+    client.force_login(officer.user)
+    assert client.get("/admin/snippets/reports/nationalcode/add/").status_code in (302, 403)
