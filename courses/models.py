@@ -515,6 +515,16 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("缺席")
 
 
+class LeaveKind(models.TextChoices):
+    """Why hours of a class day were missed; the national upload's 出勤上課狀況 names them (docs/national-upload.md)."""
+
+    PERSONAL = "personal", _("事假")
+    SICK = "sick", _("病假")
+    OFFICIAL = "official", _("公假")
+    BEREAVEMENT = "bereavement", _("喪假")
+    ABSENCE = "absence", _("缺課")
+
+
 class AttendanceSource(models.TextChoices):
     ROSTER = "roster", _("點名表")
     FILE = "file", _("匯入點名檔")
@@ -536,6 +546,8 @@ class Attendance(models.Model):
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("上課日"))
     status = models.CharField(_("出席狀態"), max_length=20, choices=AttendanceStatus.choices)
     minutes = models.PositiveIntegerField(_("出席分鐘數"))
+    # Blank on rows recorded before leave kinds existed: their missed hours read as 缺課.
+    leave_kind = models.CharField(_("假別"), max_length=20, choices=LeaveKind.choices, blank=True)
     source = models.CharField(_("來源"), max_length=20, choices=AttendanceSource.choices)
     is_current = models.BooleanField(_("有效"), default=True)
     statement_id = models.UUIDField(_("xAPI 陳述 ID"), null=True, blank=True, unique=True)
@@ -566,8 +578,15 @@ class Attendance(models.Model):
             raise ValidationError({"minutes": message})
         if self.status == AttendanceStatus.ABSENT and self.minutes:
             raise ValidationError({"minutes": _("缺席者出席分鐘數應為 0。")})
+        if self.leave_kind and self.session_id and self.minutes is not None and self.minutes >= self.session.minutes:
+            raise ValidationError({"leave_kind": _("全程出席者不需填寫假別。")})
         if self.enrollment_id and self.session_id and self.enrollment.offering_id != self.session.offering_id:
             raise ValidationError({"session": _("上課日不屬於此班期。")})
+
+    @property
+    def missed_hours(self) -> Decimal:
+        """Hours of the session not attended (the leave the national upload reports)."""
+        return Decimal(max(self.session.minutes - self.minutes, 0)) / 60
 
 
 class CompletionSource(models.TextChoices):

@@ -8,7 +8,18 @@ from decimal import Decimal
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
-from courses.models import Certificate, Completion, Course, CourseEvaluation, Enrollment, Modality, Offering, Session
+from courses.models import (
+    Attendance,
+    Certificate,
+    Completion,
+    Course,
+    CourseEvaluation,
+    Enrollment,
+    LeaveKind,
+    Modality,
+    Offering,
+    Session,
+)
 
 
 def upcoming_offerings(*, course: Course, today=None):
@@ -136,3 +147,25 @@ def waitlist_position(enrollment) -> int | None:
         status=Enrollment.Status.WAITLISTED, created_at=enrollment.created_at, pk__lt=enrollment.pk
     )
     return ahead.count() + same_time_ahead.count() + 1
+
+
+def missed_hours_by_kind(*, offering_ids, person_ids) -> dict[tuple[int, int], dict[str, Decimal]]:
+    """Hours missed per (offering, person) and leave kind, from the current attendance rows.
+
+    A row without a leave kind (recorded before kinds existed, or left blank) counts as 缺課
+    (docs/national-upload.md, 出勤上課狀況).
+    """
+    out: dict[tuple[int, int], dict[str, Decimal]] = {}
+    rows = Attendance.objects.filter(
+        is_current=True,
+        enrollment__offering_id__in=set(offering_ids),
+        enrollment__person_id__in=set(person_ids),
+    ).select_related("session", "enrollment")
+    for attendance in rows:
+        missed = attendance.missed_hours
+        if missed <= 0:
+            continue
+        kinds = out.setdefault((attendance.enrollment.offering_id, attendance.enrollment.person_id), {})
+        kind = attendance.leave_kind or LeaveKind.ABSENCE
+        kinds[kind] = kinds.get(kind, Decimal("0")) + missed
+    return out

@@ -33,6 +33,7 @@ from courses.models import (
     Completion,
     Enrollment,
     ExternalActivity,
+    LeaveKind,
     Modality,
     Offering,
     RemoteAttendanceReview,
@@ -284,6 +285,7 @@ def roster(request, code: str):
             "enrollments": enrollments,
             "attending": [e for e in enrollments if e.status in ATTENDING_STATUSES],
             "statuses": AttendanceStatus.choices,
+            "leave_kinds": LeaveKind.choices,
             "upload_form": UploadForm(),
             "meeting_form": UploadForm(auto_id="id_meeting_%s"),  # a second file field on the page: its own id
             "reviews": RemoteAttendanceReview.objects.filter(
@@ -310,6 +312,7 @@ def mark_attendance(request, code: str, session_id: int):
                 "enrollment": enrollment,
                 "status": status,
                 "minutes": minutes,
+                "leave_kind": request.POST.get(f"leave_{enrollment.pk}", ""),
             }
         )
     try:

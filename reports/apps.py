@@ -10,7 +10,7 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from reports import lrs, receivers, roles
+        from reports import checks, lrs, receivers, roles  # noqa: F401 — checks register themselves
 
         lrs.statements_stored.connect(receivers.on_statements_stored, dispatch_uid="reports.project_statements")
         lrs.statements_voided.connect(receivers.on_statements_voided, dispatch_uid="reports.unproject_voided")

@@ -296,6 +296,99 @@ class ComplianceSnapshot(models.Model):
         return f"{self.taken_on} {self.agency_id} {self.rule_id}: {self.compliant}/{self.headcount}"
 
 
+class NationalCode(models.Model):
+    """One code of the national portal's code tables, as staff-edited data (docs/national-upload.md).
+
+    The upload takes codes, not names, for 上課縣市, 訓練總數單位, 學位學分, 學習性質, 課程類別代碼 and the
+    環教 upload's 課程方法代碼. The tables are seeded by a data migration from the public
+    implementations found (each row's `source` says which) and staff correct or extend them in the
+    admin when the portal changes its tables, without a release. `is_default` marks the code the
+    export writes when nothing more specific applies (our city, hours, no degree credit); a
+    course category marked `is_environmental` also goes to the 環教 upload. No PII.
+    """
+
+    class Kind(models.TextChoices):
+        CITY = "city", _("上課縣市")
+        UNIT = "unit", _("訓練總數單位")
+        DEGREE_CREDIT = "degree_credit", _("學位學分")
+        LEARNING_NATURE = "learning_nature", _("學習性質")
+        COURSE_CATEGORY = "course_category", _("課程類別")
+        ENV_METHOD = "env_method", _("環境教育課程方法")
+
+    kind = models.CharField(_("代碼表"), max_length=20, choices=Kind.choices)
+    code = models.CharField(_("代碼"), max_length=20)
+    name = models.CharField(_("名稱"), max_length=100)
+    is_default = models.BooleanField(_("預設值"), default=False)
+    is_environmental = models.BooleanField(
+        _("環境教育"), default=False, help_text=_("課程類別屬環境教育時勾選，時數另列入環教上傳檔。")
+    )
+    is_active = models.BooleanField(_("啟用"), default=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    source = models.CharField(_("依據"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("終身學習入口網代碼")
+        verbose_name_plural = _("終身學習入口網代碼")
+        ordering = ["kind", "sort_order", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "code"], name="national_code_unique_per_table"),
+            models.UniqueConstraint(
+                fields=["kind"], condition=Q(is_default=True), name="national_code_one_default_per_table"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.code} {self.name}"
+
+    def clean(self) -> None:
+        if self.is_environmental and self.kind != self.Kind.COURSE_CATEGORY:
+            raise ValidationError({"is_environmental": _("只有課程類別可標示為環境教育。")})
+
+
+class CourseNationalCategory(models.Model):
+    """A course's portal category (課程類別代碼) and the hours that count toward it.
+
+    A course may count toward several categories with its hours split between them: the upload
+    then has one row per (person, category) (docs/national-upload.md). Blank hours = the hours
+    the other categories of the course leave. No PII.
+    """
+
+    course = models.ForeignKey(
+        Course, on_delete=models.CASCADE, related_name="national_categories", verbose_name=_("課程")
+    )
+    category = models.ForeignKey(
+        NationalCode,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"kind": NationalCode.Kind.COURSE_CATEGORY},
+        verbose_name=_("課程類別"),
+    )
+    hours = models.DecimalField(
+        _("列入時數"), max_digits=5, decimal_places=1, null=True, blank=True, help_text=_("空白表示其餘時數")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    class Meta:
+        verbose_name = _("課程類別對應")
+        verbose_name_plural = _("課程類別對應")
+        ordering = ["course", "sort_order", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["course", "category"], name="course_national_category_once"),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | Q(hours__gt=0), name="course_national_category_hours_positive"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course_id} → {self.category_id}"
+
+    def clean(self) -> None:
+        if self.category_id and self.category.kind != NationalCode.Kind.COURSE_CATEGORY:
+            raise ValidationError({"category": _("請選擇課程類別代碼。")})
+        if self.hours is not None and self.course_id and self.hours > self.course.credit_hours:
+            raise ValidationError({"hours": _("列入時數不可超過課程時數。")})
+
+
 class NationalIdentity(models.Model):
     """A person's national ID number (身分證字號), encrypted at rest with Fernet.
 
@@ -324,8 +417,15 @@ class NationalIdExport(models.Model):
     PII: who exported and whose records (by count, not by ID).
     """
 
+    class Kind(models.TextChoices):
+        LIFELONG = "lifelong", _("終身學習")
+        ENVIRONMENTAL = "environmental", _("環境教育")
+
     exported_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     exported_at = models.DateTimeField(auto_now_add=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.LIFELONG)
+    encoding = models.CharField(max_length=10, default="cp950")
+    file_count = models.PositiveSmallIntegerField(default=1)
     offering = models.ForeignKey(Offering, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     period_start = models.DateField(null=True, blank=True)
     period_end = models.DateField(null=True, blank=True)

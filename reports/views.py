@@ -17,7 +17,7 @@ from courses.models import Offering
 from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
-from reports.models import ReportRun
+from reports.models import NationalIdExport, ReportRun
 from reports.services import national_export, runs
 
 FORMATS = ("csv", "xlsx")
@@ -279,45 +279,88 @@ def run_download(request, pk: int):
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
 
 
+def _national_scope(params) -> tuple[dict, list[str]]:
+    """Offering code or start/end dates, upload kind and encoding from a GET or POST; errors name the field."""
+    errors: list[str] = []
+    scope = {
+        "kind": params.get("kind") or NationalIdExport.Kind.LIFELONG,
+        "encoding": params.get("encoding") or national_export.DEFAULT_ENCODING,
+        "offering": None,
+        "start": None,
+        "end": None,
+    }
+    if scope["kind"] not in NationalIdExport.Kind.values:
+        errors.append(_("上傳檔種類須為終身學習或環境教育。"))
+    if scope["encoding"] not in national_export.ENCODINGS:
+        errors.append(_("編碼須為 Big5 (cp950) 或 UTF-8。"))
+    code = (params.get("offering") or "").strip()
+    if code:
+        scope["offering"] = Offering.objects.select_related("course").filter(code=code).first()
+        if scope["offering"] is None:
+            errors.append(_("查無此班期代碼：%(code)s") % {"code": code})
+    for name, label in (("start", _("起日")), ("end", _("迄日"))):
+        if params.get(name):
+            try:
+                scope[name] = dt.date.fromisoformat(params[name])
+            except ValueError:
+                errors.append(_("%(field)s格式應為 YYYY-MM-DD。") % {"field": label})
+    return scope, errors
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def national_export_view(request):
-    """Training staff only: the portal CSV decrypts national IDs, so agency officers never get it."""
+    """Readiness (GET) and export (POST) of the national portal uploads; training staff only.
+
+    The files decrypt national IDs, so agency officers never get them. The page shows what the
+    file will hold and who is left out before anything is decrypted (docs/national-upload.md).
+    """
     if not scoping.is_staff(request.user):
         raise PermissionDenied
-    errors = []
-    if request.method == "POST":
-        offering = None
-        code = request.POST.get("offering", "").strip()
-        if code:
-            offering = Offering.objects.filter(code=code).first()
-            if offering is None:
-                errors.append(_("查無此班期代碼。"))
-        start = end = None
+    params = request.POST if request.method == "POST" else request.GET
+    asked = any(params.get(k) for k in ("offering", "start", "end"))
+    scope, errors = _national_scope(params)
+    key_problem = national_export.national_id_key_problem()
+    plan = None
+    if asked and not errors:
         try:
-            if request.POST.get("start"):
-                start = dt.date.fromisoformat(request.POST["start"])
-            if request.POST.get("end"):
-                end = dt.date.fromisoformat(request.POST["end"])
-        except ValueError:
-            errors.append(_("日期格式應為 YYYY-MM-DD。"))
-        if not errors:
+            plan = national_export.plan_national_upload(**scope)
+        except ValidationError as error:
+            errors.extend(m for messages in error.message_dict.values() for m in messages)
+    if plan is not None and request.method == "GET" and params.get("format") == "csv":
+        response = HttpResponse(national_export.left_out_csv(plan), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{plan.file_stem}_readiness.csv"'
+        return response
+    if request.method == "POST" and plan is not None:
+        if key_problem:
+            errors.append(key_problem)
+        else:
             try:
-                content, audit = national_export.build_national_export(
-                    user=request.user,
-                    offering=offering,
-                    start=start,
-                    end=end,
-                    client_ip=request.META.get("REMOTE_ADDR"),
+                upload = national_export.build_national_export(
+                    user=request.user, client_ip=request.META.get("REMOTE_ADDR"), **scope
                 )
+            except national_export.NationalIdKeyError as error:
+                errors.append(str(error))
             except ValidationError as error:
                 errors.extend(m for messages in error.message_dict.values() for m in messages)
             else:
-                response = HttpResponse(content, content_type="text/csv; charset=utf-8")
-                response["Content-Disposition"] = f'attachment; filename="national-export-{audit.pk}.csv"'
+                response = HttpResponse(upload.content, content_type=upload.content_type)
+                response["Content-Disposition"] = f'attachment; filename="{upload.filename}"'
                 return response
-    status = 400 if errors else 200
-    return render(request, "reports/national_export.html", {"errors": errors}, status=status)
+    elif request.method == "POST" and not errors:
+        errors.append(_("請指定班期，或起訖日期。"))
+    context = {
+        "errors": errors,
+        "key_problem": key_problem,
+        "plan": plan,
+        "scope": scope,
+        "params": params,
+        "kinds": NationalIdExport.Kind.choices,
+        "encodings": list(national_export.ENCODINGS.items()),
+        "max_rows": national_export.MAX_ROWS_PER_FILE,
+        "recent_exports": NationalIdExport.objects.select_related("exported_by", "offering")[:10],
+    }
+    return render(request, "reports/national_export.html", context, status=400 if errors else 200)
 
 
 def api_docs(request):

@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import statements
-from courses.models import Attendance, AttendanceSource, AttendanceStatus, Enrollment, Session
+from courses.models import Attendance, AttendanceSource, AttendanceStatus, Enrollment, LeaveKind, Session
 from courses.services import RowErrors
 from courses.services.completion import evaluate_enrollment
 from xapi import api as xapi_api
@@ -42,16 +42,20 @@ def attendance_minutes(*, session: Session, status: str, minutes: int | None) ->
     return minutes
 
 
-def _build(*, enrollment, session, status, minutes, source, recorded_by, now) -> Attendance:
+def _build(*, enrollment, session, status, minutes, source, recorded_by, now, leave_kind="") -> Attendance:
     if enrollment.status not in ATTENDING_STATUSES:
         raise ValidationError({"enrollment": _("此學員未錄取本班期。")})
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("未知的出席狀態。")})
+    leave_kind = leave_kind or ""
+    if leave_kind not in LeaveKind.values and leave_kind != "":
+        raise ValidationError({"leave_kind": _("假別須為事假、病假、公假、喪假或缺課。")})
     attendance = Attendance(
         enrollment=enrollment,
         session=session,
         status=status,
         minutes=attendance_minutes(session=session, status=status, minutes=minutes),
+        leave_kind=leave_kind,
         source=source,
         recorded_by=recorded_by,
         recorded_at=now,
@@ -68,7 +72,9 @@ def _store(attendance: Attendance, *, now: dt.datetime) -> Attendance:
         .first()
     )
     if current is not None:
-        if (current.status, current.minutes) == (attendance.status, attendance.minutes):
+        if (current.status, current.minutes, current.leave_kind) == (
+            attendance.status, attendance.minutes, attendance.leave_kind
+        ):
             return current  # a double submission or an unchanged row: nothing to correct
         if current.statement_id:
             xapi_api.void_statement(current.statement_id, timestamp=now)
@@ -91,15 +97,19 @@ def record_attendance(
     session: Session,
     status: str,
     minutes: int | None = None,
+    leave_kind: str = "",
     source: str = AttendanceSource.ROSTER,
     recorded_by=None,
     now: dt.datetime | None = None,
 ) -> Attendance:
-    """Record one person's attendance of one session day. Raises ValidationError keyed by field."""
+    """Record one person's attendance of one session day (and the kind of leave for hours missed).
+
+    Raises ValidationError keyed by field.
+    """
     now = now or timezone.now()
     attendance = _build(
         enrollment=enrollment, session=session, status=status, minutes=minutes, source=source,
-        recorded_by=recorded_by, now=now,
+        recorded_by=recorded_by, now=now, leave_kind=leave_kind,
     )
     with transaction.atomic():
         attendance = _store(attendance, now=now)
@@ -111,7 +121,7 @@ def record_session_roster(
     *, session: Session | None, entries: list[dict], recorded_by, source: str = AttendanceSource.ROSTER,
     now: dt.datetime | None = None,
 ) -> list[Attendance]:
-    """Record a whole roster: entries are {"enrollment", "session"?, "status", "minutes", "row"?}.
+    """Record a whole roster: entries are {"enrollment", "session"?, "status", "minutes", "leave_kind"?, "row"?}.
 
     All or nothing: every entry is checked first and errors are raised keyed by row (RowErrors);
     then all are stored in one transaction.
@@ -125,6 +135,7 @@ def record_session_roster(
                 _build(
                     enrollment=entry["enrollment"], session=entry.get("session", session), status=entry["status"],
                     minutes=entry.get("minutes"), source=source, recorded_by=recorded_by, now=now,
+                    leave_kind=entry.get("leave_kind", ""),
                 )
             )
         except ValidationError as error:

@@ -33,6 +33,7 @@ from courses.models import (
     AttendanceSource,
     AttendanceStatus,
     Enrollment,
+    LeaveKind,
     Offering,
     RemoteAttendanceReview,
     Session,
@@ -56,8 +57,12 @@ STATUS_WORDS = {
     "absent": AttendanceStatus.ABSENT,
 }
 
+# 假別 in its own column (for 遲到/早退 rows), or in 出席狀態 for a whole day missed (= 缺席 of that kind).
+LEAVE_WORDS = {str(label): value for value, label in LeaveKind.choices} | {value: value for value in LeaveKind.values}
+
 ROSTER_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "date": ("日期", "date"),
-                  "status": ("出席狀態", "status"), "minutes": ("出席分鐘數", "minutes")}
+                  "status": ("出席狀態", "status"), "minutes": ("出席分鐘數", "minutes"),
+                  "leave_kind": ("假別", "leave_kind")}
 RESULT_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "score": ("分數", "score"),
                   "taken_on": ("測驗日期", "taken_on"), "subjects": ("科目分數", "subject_scores")}
 
@@ -142,7 +147,8 @@ def _parse_date(text: str) -> dt.date:
 
 
 def import_roster_file(*, offering: Offering, uploaded, recorded_by) -> int:
-    """A classroom roster: 員工編號, 日期, 出席狀態 (出席/遲到/早退/缺席), 出席分鐘數 (for 遲到/早退).
+    """A classroom roster: 員工編號, 日期, 出席狀態 (出席/遲到/早退/缺席, or a leave kind for a day missed),
+    出席分鐘數 (for 遲到/早退) and, optionally, 假別 (事假/病假/公假/喪假/缺課) for the hours missed.
 
     Returns how many rows were stored. Raises RowErrors (nothing stored) or ValidationError("file").
     """
@@ -166,9 +172,17 @@ def import_roster_file(*, offering: Offering, uploaded, recorded_by) -> int:
                 problems["date"] = [_("本班期沒有這一天的課：%(v)s") % {"v": row["date"]}]
         except ValueError:
             problems["date"] = [_("日期格式錯誤：%(v)s") % {"v": row["date"]}]
-        status = STATUS_WORDS.get(row["status"].strip().lower())
+        status_word = row["status"].strip().lower()
+        status = STATUS_WORDS.get(status_word)
+        leave_kind = LEAVE_WORDS.get(status_word, "")
+        if leave_kind:
+            status = AttendanceStatus.ABSENT
         if status is None:
-            problems["status"] = [_("出席狀態須為出席、遲到、早退或缺席。")]
+            problems["status"] = [_("出席狀態須為出席、遲到、早退、缺席或假別（事假、病假、公假、喪假、缺課）。")]
+        if row.get("leave_kind"):
+            leave_kind = LEAVE_WORDS.get(row["leave_kind"].strip().lower())
+            if leave_kind is None:
+                problems["leave_kind"] = [_("假別須為事假、病假、公假、喪假或缺課。")]
         minutes = None
         if row.get("minutes"):
             try:
@@ -184,7 +198,7 @@ def import_roster_file(*, offering: Offering, uploaded, recorded_by) -> int:
             continue
         seen.add((enrollment.pk, session.pk))
         entries.append({"row": number, "enrollment": enrollment, "session": session, "status": status,
-                        "minutes": minutes})
+                        "minutes": minutes, "leave_kind": leave_kind})
     if errors:
         raise RowErrors(errors)
     # The service re-checks each row (minutes within the session, etc.) and reports by the same row numbers.

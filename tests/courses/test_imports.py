@@ -78,7 +78,7 @@ def test_roster_with_bad_rows_reports_each_by_row_number_and_stores_nothing(clas
     assert excinfo.value.rows == {
         3: {"employee_number": ["不是本班期錄取學員：NOBODY"]},
         4: {"date": ["本班期沒有這一天的課：2026-05-01"]},
-        5: {"status": ["出席狀態須為出席、遲到、早退或缺席。"]},
+        5: {"status": ["出席狀態須為出席、遲到、早退、缺席或假別（事假、病假、公假、喪假、缺課）。"]},
     }
     assert not Attendance.objects.exists() and xapi_api.count_statements() == 0
 
