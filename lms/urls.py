@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("xapi/", include("xapi.urls")),
+    path("learning/staff/hr-sync/", include("lms.people.urls")),
     path("learning/", include("courses.urls")),
 ]
 
