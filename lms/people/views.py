@@ -1,12 +1,14 @@
-"""HR sync pages under the training desk: upload, preview, apply, history and the sample files."""
+"""HR sync pages under the training desk (upload, preview, apply, history, sample files) and the sign-in pages."""
 
 from __future__ import annotations
 
 import functools
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import LoginView
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -14,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from lms.people import hr_sync
+from lms.people import hr_sync, sso
 from lms.people.forms import HrSyncUploadForm
 from lms.people.models import HrSync
 from lms.people.roles import Role, has_role
@@ -130,3 +132,26 @@ def _sections(plan: hr_sync.HrSyncPlan) -> list[dict]:
         }
         for key in plan.LISTS
     ]
+
+
+# --- Sign-in pages ------------------------------------------------------------------------------
+
+
+class SiteLoginView(LoginView):
+    """The site's login page: single sign-on first when configured, then local accounts."""
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**kwargs) | {"sso_enabled": sso.sso_enabled()}
+
+
+def sso_refused(request):
+    """Why single sign-on did not let someone in: not in the HR data, left, or no employee number."""
+    reason = request.session.pop(sso.REFUSAL_SESSION_KEY, sso.Refusal.NOT_IN_HR)
+    return render(request, "registration/sso_refused.html", {"reason": reason}, status=403)
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """django-axes' lockout page (AXES_LOCKOUT_CALLABLE): a clear message and when to try again."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    context = {"failure_limit": settings.AXES_FAILURE_LIMIT, "cooloff_minutes": minutes}
+    return render(request, "registration/locked_out.html", context, status=429)
