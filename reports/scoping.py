@@ -20,7 +20,7 @@ def is_staff(user) -> bool:
 
 def officer_agency(user) -> Agency | None:
     officer = getattr(user, "agency_officer", None) if user.is_authenticated else None
-    return officer.agency if officer is not None else None
+    return officer.agency if officer is not None and officer.is_current else None
 
 
 def can_see_agency_reports(user) -> bool:

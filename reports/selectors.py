@@ -65,9 +65,10 @@ def agency_columns() -> Columns:
 
 
 def scoped_people(agency: Agency | None, *, as_of: dt.date) -> QuerySet:
-    """Active people who may belong to `agency`'s subtree on `as_of`: current members plus those
-    whose history places them there (placement itself is resolved by compute.frames)."""
-    people = Person.objects.filter(is_active=True)
+    """People in service on `as_of` who may belong to `agency`'s subtree: current members plus those
+    whose history places them there (placement itself is resolved by compute.frames). A leaver
+    still counts for dates before they left (docs/hr-sync.md)."""
+    people = Person.objects.filter(Q(is_active=True) | Q(left_on__gt=as_of))
     if agency is None:
         return people
     moved_in = AgencyMembership.objects.filter(for_agency_subtree_q(agency), started_on__lte=as_of).filter(

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
@@ -15,6 +16,7 @@ class AgencyKind(models.TextChoices):
     SECOND_LEVEL = "second_level", _("二級機關")
     DISTRICT_OFFICE = "district_office", _("區公所")
     SCHOOL = "school", _("學校")
+    OTHER = "other", _("其他")
 
 
 class AgencyQuerySet(MP_NodeQuerySet):
@@ -41,6 +43,8 @@ class Agency(MP_Node):
     code = models.CharField(_("機關代碼"), max_length=20, unique=True)
     name = models.CharField(_("機關名稱"), max_length=100)
     kind = models.CharField(_("機關類型"), max_length=20, choices=AgencyKind.choices)
+    # Closed agencies (停用) stay in the tree: past records and reports still point at them.
+    is_active = models.BooleanField(_("啟用"), default=True)
 
     objects = AgencyManager()
 
@@ -64,6 +68,7 @@ class EmploymentType(models.TextChoices):
     CIVIL_SERVANT = "civil_servant", _("公務人員")
     TEACHER = "teacher", _("教師")
     CONTRACT = "contract", _("約聘僱人員")
+    OTHER = "other", _("其他")
 
 
 class PersonQuerySet(models.QuerySet):
@@ -79,7 +84,7 @@ class PersonQuerySet(models.QuerySet):
         if user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR):
             return self
         officer = getattr(user, "agency_officer", None)
-        if officer is not None:
+        if officer is not None and officer.is_current:
             return self.for_agency_subtree(officer.agency)
         return self.filter(user=user)
 
@@ -111,6 +116,9 @@ class Person(models.Model):
     is_supervisor = models.BooleanField(_("主管"), default=False)
     employment_type = models.CharField(_("人員類別"), max_length=20, choices=EmploymentType.choices)
     is_active = models.BooleanField(_("在職"), default=True)
+    # From the HR file (docs/hr-sync.md); left_on keeps a leaver in reports for dates before it.
+    hired_on = models.DateField(_("到職日期"), null=True, blank=True)
+    left_on = models.DateField(_("離職日期"), null=True, blank=True)
 
     objects = PersonQuerySet.as_manager()
 
@@ -129,10 +137,15 @@ class Person(models.Model):
 
 
 class AgencyOfficer(models.Model):
-    """Binds an agency HR officer's account to the agency subtree they may see. PII: none beyond the user link."""
+    """Binds an agency HR officer's account to the agency subtree they may see. PII: none beyond the user link.
+
+    A binding is ended, not deleted, when the officer leaves (HR sync sets `ended_on`): the
+    administrators still see who was bound where, and an ended binding grants no scope.
+    """
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="agency_officer")
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="officers", verbose_name=_("機關"))
+    ended_on = models.DateField(_("結束日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("機關人事人員")
@@ -140,6 +153,10 @@ class AgencyOfficer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.agency}"
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
 
 
 class AgencyMembership(models.Model):
@@ -171,3 +188,56 @@ class AgencyMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} @ {self.agency} ({self.started_on}–{self.ended_on or ''})"
+
+
+def hr_sync_upload_to(instance: HrSync, filename: str) -> str:
+    return f"hr-sync/{timezone.localdate():%Y/%m}/{filename}"
+
+
+class HrSync(models.Model):
+    """One HR sync: who ran it, when, on which files (kept, with their SHA-256), and what it changed.
+
+    A row is written when staff upload files (status "previewed") and updated when they confirm
+    ("applied") or when the files are refused ("rejected"); the command writes one row per run.
+    The counts stay with the row and the files are kept, so staff can see what every sync did and
+    on which data (docs/hr-sync.md). PII: the uploaded HR files name people.
+    """
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("預覽")
+        APPLIED = "applied", _("已套用")
+        REJECTED = "rejected", _("有錯誤未套用")
+        DRY_RUN = "dry_run", _("試跑")
+
+    class Source(models.TextChoices):
+        PAGE = "page", _("網頁上傳")
+        COMMAND = "command", _("排程指令")
+
+    created_at = models.DateTimeField(_("上傳時間"), auto_now_add=True)
+    applied_at = models.DateTimeField(_("套用時間"), null=True, blank=True)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("執行者"),
+    )
+    source = models.CharField(_("來源"), max_length=10, choices=Source.choices, default=Source.PAGE)
+    status = models.CharField(_("狀態"), max_length=10, choices=Status.choices, default=Status.PREVIEWED)
+    effective_on = models.DateField(_("生效日期"))
+    complete_roster = models.BooleanField(_("完整名冊"), default=False)
+    agencies_file = models.FileField(_("機關檔"), upload_to=hr_sync_upload_to, blank=True)
+    people_file = models.FileField(_("人員檔"), upload_to=hr_sync_upload_to, blank=True)
+    agencies_sha256 = models.CharField(_("機關檔雜湊"), max_length=64, blank=True)
+    people_sha256 = models.CharField(_("人員檔雜湊"), max_length=64, blank=True)
+    counts = models.JSONField(_("筆數"), default=dict, blank=True)
+    error_count = models.PositiveIntegerField(_("錯誤筆數"), default=0)
+
+    class Meta:
+        verbose_name = _("人事資料同步")
+        verbose_name_plural = _("人事資料同步")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"

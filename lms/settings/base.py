@@ -6,6 +6,7 @@ Celery worker; there is no separate production settings module. lms.checks refus
 the embedded SECRET_KEY once DATABASE_URL is set.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -48,6 +49,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "axes",
+    "mozilla_django_oidc",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -69,6 +72,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lockout into the locked-out page
 ]
 
 # Served by ApiLaneMiddleware without the page middleware below it (machine clients only).
@@ -143,6 +147,37 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "/"
 LOGOUT_REDIRECT_URL = "/"
+
+# Sign-in (docs/accounts.md): throttling first, then the city's OpenID Connect provider when
+# configured, then local passwords (demo, and accounts outside the provider).
+AUTHENTICATION_BACKENDS = [
+    "lms.people.throttling.LoginThrottleBackend",
+    "lms.people.sso.EmployeeNumberOIDCBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after 5 failures for one username from one address, that pair waits 15 minutes.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "lms.people.views.locked_out"
+AXES_VERBOSE = False
+# OpenID Connect single sign-on (mozilla-django-oidc), on when OIDC_ISSUER and OIDC_CLIENT_ID are set.
+# Endpoints come from the issuer's discovery document unless given (lms.people.sso).
+OIDC_OP_ISSUER = env("OIDC_ISSUER", default="")
+OIDC_RP_CLIENT_ID = env("OIDC_CLIENT_ID", default="")
+OIDC_RP_CLIENT_SECRET = env("OIDC_CLIENT_SECRET", default="")
+OIDC_EMPLOYEE_NUMBER_CLAIM = env("OIDC_EMPLOYEE_NUMBER_CLAIM", default="employee_number")
+OIDC_RP_SCOPES = env("OIDC_SCOPES", default="openid profile email")
+OIDC_RP_SIGN_ALGO = env("OIDC_SIGN_ALGO", default="RS256")
+OIDC_USE_PKCE = True
+OIDC_AUTHENTICATE_CLASS = "lms.people.sso.SsoAuthenticationRequestView"
+OIDC_CALLBACK_CLASS = "mozilla_django_oidc.views.OIDCAuthenticationCallbackView"
+LOGIN_REDIRECT_URL_FAILURE = "/accounts/sso/refused/"
+OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT", default="")
+OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT", default="")
+OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT", default="")
+OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default="")
 
 # Users read Traditional Chinese (Taiwan); English stays available.
 LANGUAGE_CODE = "zh-hant"
