@@ -25,6 +25,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "lms",
     "lms.people",
+    "lms.deliveries",
     "courses",
     "xapi",
     "cms",
@@ -118,6 +119,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True  # a failing eager task fails the request or test; it must not vanish
 CELERY_TASK_ACKS_LATE = True
+# With acks_late, a task whose worker process dies is given back to the broker and run again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Taipei"
 CELERY_BEAT_SCHEDULE: dict = {
@@ -128,6 +131,9 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.monthly_compliance_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute=0, hour=6, day_of_month=1),
     },
+    # Every minute: deliver LRS changes whose retry is due or that the broker never received
+    # (lms.deliveries, docs/deliveries.md).
+    "deliveries-retry-due": {"task": "lms.deliveries.tasks.retry_due_deliveries_task", "schedule": 60.0},
 }
 
 # Wagtail's own background work (search index, references) stays on django-tasks'
