@@ -42,11 +42,24 @@ def attendance_minutes(*, session: Session, status: str, minutes: int | None) ->
     return minutes
 
 
+def session_starts_at(session: Session) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(session.date, session.start_time))
+
+
 def _build(*, enrollment, session, status, minutes, source, recorded_by, now) -> Attendance:
     if enrollment.status not in ATTENDING_STATUSES:
         raise ValidationError({"enrollment": _("此學員未錄取本班期。")})
     if status not in AttendanceStatus.values:
         raise ValidationError({"status": _("未知的出席狀態。")})
+    starts_at = session_starts_at(session)
+    if starts_at > now:
+        # A roster or meeting report for next week would credit hours and certificates in the future.
+        raise ValidationError(
+            {
+                "session": _("%(date)s 的場次尚未開始（%(time)s 開始），不能記錄出席。")
+                % {"date": session.date.isoformat(), "time": session.start_time.strftime("%H:%M")}
+            }
+        )
     attendance = Attendance(
         enrollment=enrollment,
         session=session,

@@ -151,7 +151,10 @@ def evaluate_enrollment(*, enrollment: Enrollment, now: dt.datetime | None = Non
         completion = None
         if passed:
             last_session = offering.sessions.order_by("-date", "-end_time").first()
-            completed_at = timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time))
+            # Never later than the recording: a session still running completes when recorded.
+            completed_at = min(
+                timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time)), now
+            )
             completion = record_completion(
                 person=enrollment.person,
                 offering=offering,
