@@ -142,7 +142,13 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Every minute: deliver LRS changes whose retry is due or that the broker never received
     # (lms.deliveries, docs/deliveries.md).
     "deliveries-retry-due": {"task": "lms.deliveries.tasks.retry_due_deliveries_task", "schedule": 60.0},
+    # Every five minutes: fail report runs whose worker was lost, so their page offers a retry.
+    "reports-fail-stale-runs": {"task": "reports.tasks.fail_stale_runs_task", "schedule": 300.0},
 }
+# With the broker down, sending a task fails within about a second instead of retrying for long:
+# the page says so at once (reports.services.runs) and deliveries wait for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # Wagtail's own background work (search index, references) stays on django-tasks'
 # immediate backend; our work goes to Celery.
