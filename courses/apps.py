@@ -8,8 +8,13 @@ class CoursesConfig(AppConfig):
 
     def ready(self) -> None:
         from courses import receivers
+        from lms.deliveries.services import register_consumer
         from xapi import signals as xapi_signals
 
+        register_consumer(receivers.CONSUMER, receivers.apply_statement_changes)
         xapi_signals.statements_stored.connect(
             receivers.on_statements_stored, dispatch_uid="courses.credit_external_statements"
+        )
+        xapi_signals.statements_voided.connect(
+            receivers.on_statements_voided, dispatch_uid="courses.correct_voided_statements"
         )

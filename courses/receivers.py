@@ -1,10 +1,34 @@
-"""Signal receivers: transport only, each calls one service."""
+"""Signal receivers: transport only. LRS changes go to the durable queue (lms.deliveries, docs/deliveries.md)."""
 
 from __future__ import annotations
+
+import logging
+
+from lms.deliveries.services import enqueue
+
+logger = logging.getLogger(__name__)
+
+CONSUMER = "courses"
 
 
 def on_statements_stored(sender, statement_ids=None, statements=None, **kwargs) -> None:
     """Outside platforms' completions are credited once their activity is mapped (courses/services/external.py)."""
-    from courses.services.external import handle_stored_statements
+    from courses.services.external import completion_candidate_ids, select_statements_to_credit
 
-    handle_stored_statements(statements=list(statements or []))
+    statements = list(statements or [])
+    try:
+        ids = select_statements_to_credit(statements=statements)
+    except Exception:  # noqa: BLE001 - never fail the LRS's request; the queue still gets the ids
+        logger.exception("activity lookup failed at ingest; queuing every completion of the batch")
+        ids = completion_candidate_ids(statements=statements)
+    enqueue(consumer=CONSUMER, statement_ids=ids)
+
+
+def on_statements_voided(sender, statement_ids=None, **kwargs) -> None:
+    enqueue(consumer=CONSUMER, statement_ids=statement_ids or [])
+
+
+def apply_statement_changes(statement_ids) -> None:
+    from courses.services.external import apply_statement_changes
+
+    apply_statement_changes(statement_ids=statement_ids)

@@ -10,8 +10,10 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
+        from lms.deliveries.services import register_consumer
         from reports import checks, lrs, receivers, roles  # noqa: F401 — checks register themselves
 
+        register_consumer(receivers.CONSUMER, receivers.apply_statement_changes)
         lrs.statements_stored.connect(receivers.on_statements_stored, dispatch_uid="reports.project_statements")
         lrs.statements_voided.connect(receivers.on_statements_voided, dispatch_uid="reports.unproject_voided")
         # Sent for the last installed app with models, when every permission exists (as in cms.apps).

@@ -10,7 +10,7 @@ from __future__ import annotations
 import xapi.api as xapi_api
 from xapi.signals import statements_stored, statements_voided
 
-__all__ = ["LMS_AUTHORITY", "query_statements", "statements_stored", "statements_voided"]
+__all__ = ["LMS_AUTHORITY", "get_statement_states", "query_statements", "statements_stored", "statements_voided"]
 
 # The authority of LMS-issued statements (xAPI 1.0.3 §2.4.9); only those are credited (courses/vocabulary.py).
 LMS_AUTHORITY: dict | None = xapi_api.LMS_AUTHORITY
@@ -18,3 +18,7 @@ LMS_AUTHORITY: dict | None = xapi_api.LMS_AUTHORITY
 
 def query_statements(**filters) -> list[dict]:
     return xapi_api.query_statements(**filters)
+
+
+def get_statement_states(statement_ids: list) -> dict:
+    return xapi_api.get_statement_states(statement_ids)

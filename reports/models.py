@@ -257,6 +257,8 @@ class ReportRun(models.Model):
     file = models.FileField(_("檔案"), upload_to="reports/runs/%Y/%m/", blank=True)
     error = models.TextField(_("錯誤"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    # Last sign of life (queued, started, progressed); a run silent for too long is failed as stale.
+    progressed_at = models.DateTimeField(_("最後進度時間"), null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

@@ -1,13 +1,20 @@
-"""xapi.signals → the projection service. Receivers only call the service (conventions §3.2)."""
+"""xapi.signals → the durable queue (lms.deliveries, docs/deliveries.md) → the projection service."""
 
 from __future__ import annotations
 
-from reports.services.projection import project_statements, unproject_voided
+from lms.deliveries.services import enqueue
+from reports.services.projection import projected_statement_ids, sync_projection
+
+CONSUMER = "reports"
 
 
 def on_statements_stored(sender, statement_ids=None, statements=None, **kwargs) -> None:
-    project_statements(statements=statements or [])
+    enqueue(consumer=CONSUMER, statement_ids=projected_statement_ids(statements=statements or []))
 
 
 def on_statements_voided(sender, statement_ids=None, **kwargs) -> None:
-    unproject_voided(statement_ids=statement_ids or [])
+    enqueue(consumer=CONSUMER, statement_ids=statement_ids or [])
+
+
+def apply_statement_changes(statement_ids) -> None:
+    sync_projection(statement_ids=statement_ids)

@@ -14,5 +14,6 @@ urlpatterns = [
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("runs/<int:pk>/download/", views.run_download, name="run_download"),
+    path("runs/<int:pk>/retry/", views.retry_run, name="run_retry"),
     path("national-export/", views.national_export_view, name="national_export"),
 ]

@@ -260,15 +260,36 @@ def _own_run(request, pk: int) -> ReportRun:
     return run
 
 
+def _current_run(request, pk: int) -> ReportRun:
+    runs.fail_stale_runs(pk=pk)  # the page learns of a lost worker even without celery beat
+    return _own_run(request, pk)
+
+
 @login_required
 def run_detail(request, pk: int):
-    return render(request, "reports/run.html", {"run": _own_run(request, pk)})
+    return render(request, "reports/run.html", {"run": _current_run(request, pk)})
 
 
 @login_required
 def run_status(request, pk: int):
-    run = _own_run(request, pk)
-    return JsonResponse({"status": run.status, "progress": run.progress, "done": run.status == ReportRun.Status.DONE})
+    run = _current_run(request, pk)
+    return JsonResponse(
+        {
+            "status": run.status,
+            "progress": run.progress,
+            "done": run.status == ReportRun.Status.DONE,
+            "error": run.error,
+        }
+    )
+
+
+@login_required
+@require_POST
+def retry_run(request, pk: int):
+    run = _current_run(request, pk)
+    if run.status != ReportRun.Status.FAILED:
+        raise BadRequest(_("只有失敗的報表可以重新產製。"))
+    return redirect("reports:run", pk=runs.retry_report_run(run=run, user=request.user).pk)
 
 
 @login_required

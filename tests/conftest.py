@@ -1,5 +1,8 @@
+import socket
+
 import pytest
 from django.db import connection
+from django.test import override_settings
 
 
 def pytest_collection_modifyitems(config, items):
@@ -33,3 +36,26 @@ def _real_broker_for_worker_tests(request):
         yield
     finally:
         app.conf.task_always_eager = True
+
+
+def closed_port() -> int:
+    """A loopback port nothing listens on (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture
+def redis_down():
+    settings = {
+        "default": {
+            "BACKEND": "lms.cache.TolerantRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{closed_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    # override_settings resets the cache handlers (django.test.signals.clear_cache_handlers).
+    with override_settings(CACHES=settings):
+        yield
+
+

@@ -23,6 +23,7 @@ __all__ = [
     "count_statements",
     "get_or_create_credential",
     "get_statement",
+    "get_statement_states",
     "query_statements",
     "record_statements",
     "void_statement",
@@ -106,6 +107,17 @@ def get_statement(statement_id: uuid.UUID | str, *, voided: bool = False) -> dic
     """One stored statement dict by id (a voided one only with voided=True), or None."""
     row = selectors.get_statement_row(statement_id, voided=voided)
     return None if row is None else row.data
+
+
+def get_statement_states(statement_ids: list[uuid.UUID | str]) -> dict[uuid.UUID, tuple[dict, bool]]:
+    """The current state of each stored statement: id → (statement dict, voided). Unknown ids are absent.
+
+    For consumers that handle "statement X changed" by reading X as it is now, whatever the
+    order in which its storing and its voiding reached them.
+    """
+    ids = [uuid.UUID(str(i)) for i in statement_ids]
+    rows = Statement.objects.filter(statement_id__in=ids).values_list("statement_id", "data", "voided")
+    return {statement_id: (data, voided) for statement_id, data, voided in rows}
 
 
 def count_statements(*, include_voided: bool = True) -> int:

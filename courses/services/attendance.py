@@ -42,6 +42,10 @@ def attendance_minutes(*, session: Session, status: str, minutes: int | None) ->
     return minutes
 
 
+def session_starts_at(session: Session) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(session.date, session.start_time))
+
+
 def _build(*, enrollment, session, status, minutes, source, recorded_by, now, leave_kind="") -> Attendance:
     if enrollment.status not in ATTENDING_STATUSES:
         raise ValidationError({"enrollment": _("此學員未錄取本班期。")})
@@ -50,6 +54,15 @@ def _build(*, enrollment, session, status, minutes, source, recorded_by, now, le
     leave_kind = leave_kind or ""
     if leave_kind not in LeaveKind.values and leave_kind != "":
         raise ValidationError({"leave_kind": _("假別須為事假、病假、公假、喪假或缺課。")})
+    starts_at = session_starts_at(session)
+    if starts_at > now:
+        # A roster or meeting report for next week would credit hours and certificates in the future.
+        raise ValidationError(
+            {
+                "session": _("%(date)s 的場次尚未開始（%(time)s 開始），不能記錄出席。")
+                % {"date": session.date.isoformat(), "time": session.start_time.strftime("%H:%M")}
+            }
+        )
     attendance = Attendance(
         enrollment=enrollment,
         session=session,

@@ -72,14 +72,21 @@ def record_completion(
     return completion
 
 
-def void_completion(*, completion: Completion, now: dt.datetime | None = None) -> Completion:
-    """Void the completion's statement in the LRS and mark the row voided; its certificate is revoked."""
+def void_completion(
+    *, completion: Completion, now: dt.datetime | None = None, statement_already_voided: bool = False
+) -> Completion:
+    """Void the completion's statement in the LRS and mark the row voided; its certificate is revoked.
+
+    `statement_already_voided`: the LRS already voided it (a voiding statement from elsewhere),
+    so only the row and its certificate follow.
+    """
     now = now or timezone.now()
     with transaction.atomic():
         completion = Completion.objects.select_for_update().get(pk=completion.pk)
         if completion.voided_at:
             return completion
-        xapi_api.void_statement(completion.statement_id, timestamp=now)
+        if not statement_already_voided:
+            xapi_api.void_statement(completion.statement_id, timestamp=now)
         completion.voided_at = now
         completion.save(update_fields=["voided_at"])
         completion.certificates.filter(revoked_at__isnull=True).update(revoked_at=now)
@@ -144,7 +151,10 @@ def evaluate_enrollment(*, enrollment: Enrollment, now: dt.datetime | None = Non
         completion = None
         if passed:
             last_session = offering.sessions.order_by("-date", "-end_time").first()
-            completed_at = timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time))
+            # Never later than the recording: a session still running completes when recorded.
+            completed_at = min(
+                timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time)), now
+            )
             completion = record_completion(
                 person=enrollment.person,
                 offering=offering,

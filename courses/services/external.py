@@ -103,22 +103,26 @@ def _statuses(iris: list[str]) -> dict[str, str]:
         return dict(cursor.fetchall())
 
 
-def handle_stored_statements(*, statements: list[dict]) -> int:
-    """Receiver entry point: register unknown activities and credit mapped ones. Returns how many were credited.
-
-    Batches from platforms run to hundreds of statements (shared/domain.md: ~1.6 million
-    e-learning completions a year), so activities are looked up and registered in bulk; only
-    statements about mapped or accepted activities cost a credit each.
-    """
-    candidates = [
+def _candidates(statements: list[dict]) -> list[dict]:
+    return [
         s
         for s in statements
         if not is_lms_statement(s)
         and (s.get("object") or {}).get("objectType", "Activity") == "Activity"
         and is_completion(s)
     ]
+
+
+def select_statements_to_credit(*, statements: list[dict]) -> list[str]:
+    """At ingest: register unknown activities; return the ids of completions about mapped or accepted ones.
+
+    Batches from platforms run to hundreds of statements (docs/domain.md: ~1.6 million
+    e-learning completions a year), so activities are looked up and registered in bulk, and
+    only statements that will credit are queued for `apply_statement_changes`.
+    """
+    candidates = _candidates(statements)
     if not candidates:
-        return 0
+        return []
     first_seen: dict[str, dict] = {}
     for statement in candidates:
         first_seen.setdefault(statement["object"]["id"][:500], statement)
@@ -137,15 +141,64 @@ def handle_stored_statements(*, statements: list[dict]) -> int:
             ignore_conflicts=True,  # another batch may register the same activity at the same moment
         )
     creditable = (ExternalActivity.Status.MAPPED, ExternalActivity.Status.ACCEPTED)
-    crediting = [iri for iri, status in statuses.items() if status in creditable]
-    rows = ExternalActivity.objects.filter(activity_iri__in=crediting).select_related("course") if crediting else []
-    known = {activity.activity_iri: activity for activity in rows}
-    credited = 0
+    return [s["id"] for s in candidates if statuses.get(s["object"]["id"][:500]) in creditable]
+
+
+def completion_candidate_ids(*, statements: list[dict]) -> list[str]:
+    """Ids that might credit, without the database: what is queued when the ingest-time lookup fails."""
+    return [s["id"] for s in _candidates(statements) if "id" in s]
+
+
+def apply_statement_changes(*, statement_ids: list) -> None:
+    """Consumer of the LRS (lms.deliveries): bring completions in line with each statement's current state.
+
+    Live outside completion about a mapped or accepted activity: credited (at most once).
+    Voided: the completion it was the basis of is voided with its certificate, as a correction
+    (courses/services/completion.py); so is a completion whose own LMS statement was voided by
+    someone else. Order-independent and idempotent: only the current state counts.
+    """
+    states = xapi_api.get_statement_states(list(statement_ids))
+    live = []
+    for statement_id, (statement, voided) in states.items():
+        if voided:
+            correct_for_voided_statement(statement_id=statement_id)
+        else:
+            live.append(statement)
+    candidates = _candidates(live)
+    if not candidates:
+        return
+    creditable = (ExternalActivity.Status.MAPPED, ExternalActivity.Status.ACCEPTED)
+    known = {
+        activity.activity_iri: activity
+        for activity in ExternalActivity.objects.filter(
+            activity_iri__in={s["object"]["id"][:500] for s in candidates}, status__in=creditable
+        ).select_related("course")
+    }
     for statement in candidates:
         activity = known.get(statement["object"]["id"][:500])
-        if activity is not None and activity.status in creditable:
-            credited += credit_statement(statement=statement, activity=activity) is not None
-    return credited
+        if activity is not None:
+            credit_statement(statement=statement, activity=activity)
+
+
+def correct_for_voided_statement(*, statement_id) -> int:
+    """A statement was voided: void the completions it credited; return how many were corrected."""
+    corrected = 0
+    for completion in Completion.objects.filter(source_statement_id=statement_id, voided_at__isnull=True):
+        void_completion(completion=completion)
+        _uncomplete_enrollment(completion)
+        corrected += 1
+    for completion in Completion.objects.filter(statement_id=statement_id, voided_at__isnull=True):
+        void_completion(completion=completion, statement_already_voided=True)
+        _uncomplete_enrollment(completion)
+        corrected += 1
+    return corrected
+
+
+def _uncomplete_enrollment(completion: Completion) -> None:
+    enrollment = completion.enrollment
+    if enrollment is not None and not enrollment.completions.filter(voided_at__isnull=True).exists():
+        enrollment.status = Enrollment.Status.NOT_COMPLETED
+        enrollment.save(update_fields=["status", "updated_at"])
 
 
 def _offering_for(person: Person, course: Course, at: dt.datetime) -> tuple[Offering | None, Enrollment | None]:

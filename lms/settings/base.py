@@ -26,6 +26,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 INSTALLED_APPS = [
     "lms",
     "lms.people",
+    "lms.deliveries",
     "courses",
     "xapi",
     "cms",
@@ -112,7 +113,15 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    # Errors are logged and answered as misses: pages render with Redis down (lms/cache.py).
+    # Short timeouts so an unreachable Redis costs a page milliseconds, not the OS's TCP timeout.
+    CACHES = {
+        "default": {
+            "BACKEND": "lms.cache.TolerantRedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"socket_connect_timeout": 0.5, "socket_timeout": 0.5},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -122,6 +131,8 @@ CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True  # a failing eager task fails the request or test; it must not vanish
 CELERY_TASK_ACKS_LATE = True
+# With acks_late, a task whose worker process dies is given back to the broker and run again.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Taipei"
 CELERY_BEAT_SCHEDULE: dict = {
@@ -132,7 +143,16 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "reports.tasks.monthly_compliance_task",
         "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute=0, hour=6, day_of_month=1),
     },
+    # Every minute: deliver LRS changes whose retry is due or that the broker never received
+    # (lms.deliveries, docs/deliveries.md).
+    "deliveries-retry-due": {"task": "lms.deliveries.tasks.retry_due_deliveries_task", "schedule": 60.0},
+    # Every five minutes: fail report runs whose worker was lost, so their page offers a retry.
+    "reports-fail-stale-runs": {"task": "reports.tasks.fail_stale_runs_task", "schedule": 300.0},
 }
+# With the broker down, sending a task fails within about a second instead of retrying for long:
+# the page says so at once (reports.services.runs) and deliveries wait for the sweep.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.2}
 
 # Wagtail's own background work (search index, references) stays on django-tasks'
 # immediate backend; our work goes to Celery.

@@ -148,6 +148,27 @@ def project_statements(*, statements: Iterable[dict]) -> int:
     return len(rows)
 
 
+def projected_statement_ids(*, statements: Iterable[dict]) -> list[str]:
+    """Ids among `statements` that the projection may hold: LMS-issued outcomes. No database access."""
+    return [
+        s["id"]
+        for s in statements
+        if (s.get("verb") or {}).get("id") in PROJECTED_VERBS and _is_lms_issued(s) and "id" in s
+    ]
+
+
+def sync_projection(*, statement_ids: Iterable[uuid.UUID | str]) -> None:
+    """Consumer of the LRS (lms.deliveries): each statement's rows follow its current state.
+
+    Live: projected (once). Voided or not stored: its rows leave the projection; the LRS keeps
+    the statement and the voiding statement, which are the record of the correction.
+    """
+    ids = [uuid.UUID(str(i)) for i in statement_ids]
+    states = lrs.get_statement_states(ids)
+    unproject_voided(statement_ids=[i for i in ids if i not in states or states[i][1]])
+    project_statements(statements=[data for data, voided in states.values() if not voided])
+
+
 def unproject_voided(*, statement_ids: Iterable[uuid.UUID | str]) -> int:
     """Voided statements leave the projection (the LRS keeps them); return how many rows left."""
     ids = [uuid.UUID(str(i)) for i in statement_ids]

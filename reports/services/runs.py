@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import logging
+
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
@@ -10,6 +13,14 @@ from django.utils.translation import gettext as _
 from lms.people.models import Agency
 from reports import builders, exports
 from reports.models import ReportRun
+
+logger = logging.getLogger(__name__)
+
+# A run with no sign of progress for this long has lost its worker (the task's soft time limit
+# is 15 minutes, reports/tasks.py); it is failed with a message and can be retried.
+STALE_AFTER = dt.timedelta(minutes=20)
+BROKER_DOWN_MESSAGE = _("背景工作佇列目前無法連線，報表未能排入產製。請稍後按「重新產製」。")
+STALE_MESSAGE = _("產製逾時未有進度（背景工作可能已中斷）。請按「重新產製」。")
 
 # ReportRun.Kind → (builder, table of reports.exports.COLUMNS)
 KIND_TABLES = {
@@ -24,16 +35,45 @@ PLACEMENT_NOTE = _("人員依報表基準日（年度最後一日，本年度為
 
 def request_report_run(*, user, kind: str, year: int, agency: Agency | None, file_format: str) -> ReportRun:
     """Create the run row and enqueue its task once the row is committed (conventions §3.5)."""
-    from reports.tasks import build_report_run_task
-
-    run = ReportRun(kind=kind, year=year, agency=agency, requested_by=user, file_format=file_format)
+    run = ReportRun(
+        kind=kind, year=year, agency=agency, requested_by=user, file_format=file_format, progressed_at=timezone.now()
+    )
     run.full_clean()
     run.save()
-    transaction.on_commit(lambda: build_report_run_task.delay(run.pk))
+    transaction.on_commit(lambda: _enqueue(run))
     return run
 
 
+def _enqueue(run: ReportRun) -> None:
+    """Hand the run to a worker; with the broker down the run fails at once and says so."""
+    from reports.tasks import build_report_run_task
+
+    try:
+        build_report_run_task.delay(run.pk)
+    except Exception as error:  # noqa: BLE001 - kombu/redis raise many kinds; the page must say so at once
+        run.refresh_from_db(fields=["status"])
+        if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
+            raise  # the eager run itself failed (its error is on the row): not a broker outage
+        logger.warning("report run %s not queued: %r", run.pk, error)
+        _set(run, status=ReportRun.Status.FAILED, error=str(BROKER_DOWN_MESSAGE), finished_at=timezone.now())
+
+
+def retry_report_run(*, run: ReportRun, user) -> ReportRun:
+    """A new run with the same parameters as a failed one; the failed row stays as it was."""
+    return request_report_run(user=user, kind=run.kind, year=run.year, agency=run.agency, file_format=run.file_format)
+
+
+def fail_stale_runs(*, now: dt.datetime | None = None, pk: int | None = None) -> int:
+    """Mark failed the runs (or run `pk`) pending or running with no progress for STALE_AFTER; return how many."""
+    now = now or timezone.now()
+    runs = ReportRun.objects.filter(pk=pk) if pk is not None else ReportRun.objects.all()
+    return runs.filter(
+        status__in=(ReportRun.Status.PENDING, ReportRun.Status.RUNNING), progressed_at__lt=now - STALE_AFTER
+    ).update(status=ReportRun.Status.FAILED, error=str(STALE_MESSAGE), finished_at=now)
+
+
 def _set(run: ReportRun, **fields) -> None:
+    fields.setdefault("progressed_at", timezone.now())
     ReportRun.objects.filter(pk=run.pk).update(**fields)
     for name, value in fields.items():
         setattr(run, name, value)
@@ -49,7 +89,8 @@ def build_report(kind: str, *, year: int, agency: Agency | None):
 
 def build_report_run(*, run: ReportRun) -> ReportRun:
     """Build the run's file; progress goes 10 → 70 → 100 and failures are kept on the row."""
-    _set(run, status=ReportRun.Status.RUNNING, progress=10)
+    # A task given back to the broker by a dead worker (acks_late) runs again from the start.
+    _set(run, status=ReportRun.Status.RUNNING, progress=10, error="", finished_at=None)
     try:
         report = build_report(run.kind, year=run.year, agency=run.agency)
         _set(run, progress=70)

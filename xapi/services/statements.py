@@ -337,7 +337,10 @@ def _insert_directly(
             credential_id=credential.pk if credential else None,
         ):
             return False
-    transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
+    # robust: a consumer's error is logged, never turned into a 500 for statements already stored.
+    transaction.on_commit(
+        lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch), robust=True
+    )
     return True
 
 
@@ -399,9 +402,14 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
             ignore_conflicts=True,
         )
     ids = [row["statement_id"] for row in rows]
-    transaction.on_commit(lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch))
+    # robust: a consumer's error is logged, never turned into a 500 for statements already stored.
+    transaction.on_commit(
+        lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch), robust=True
+    )
     if voided_ids:
-        transaction.on_commit(lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)))
+        transaction.on_commit(
+            lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)), robust=True
+        )
 
 
 def merge_definition(old: dict | None, new: dict | None) -> dict | None:
