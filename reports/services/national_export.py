@@ -8,10 +8,8 @@ export alone, so it is stored Fernet-encrypted (key from the environment), decry
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
-import io
 import os
 import re
 from decimal import Decimal
@@ -23,6 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import tabular
 from courses.models import Modality, Offering
 from lms.people.models import Person
 from lms.roc import format_roc_compact
@@ -187,17 +186,10 @@ def build_national_export(
         records = records.filter(occurred_on__gte=start, occurred_on__lte=end)
     records = list(records.order_by("occurred_at", "pk"))
     ids = _decrypt_all({r.person_id for r in records})
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(NATIONAL_COLUMNS)
-    written = 0
-    for record in records:
-        national_id = ids.get(record.person_id)
-        if national_id is None:
-            continue  # the portal keys on the ID: a row without it would be rejected; counted in the audit
-        writer.writerow(_row(record, national_id))
-        written += 1
-    content = "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    # The portal keys on the ID: a row without it would be rejected; those are counted in the audit.
+    rows = [_row(record, ids[record.person_id]) for record in records if record.person_id in ids]
+    written = len(rows)
+    content = tabular.csv_bytes(NATIONAL_COLUMNS, rows)  # the shared safe writer (formula-leading cells)
     with transaction.atomic():
         audit = NationalIdExport(
             exported_by=user,
