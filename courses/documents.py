@@ -4,12 +4,13 @@ PDFs embed a TrueType Traditional Chinese font (settings.LMS_PDF_FONT, by defaul
 fonts-arphic-uming, which the setup scripts install), subset into each file, so a certificate
 prints the same on any machine. reportlab's built-in CID font MSung-Light is only the fallback
 when that file is missing: it is not embedded, and viewers without Adobe's CNS1 language pack
-show it blank. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8.
+show it blank. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8. The CSV and the
+text cells printed in PDFs go through the shared safe writer (`tabular`): formula-leading text is
+quoted, so text copied out of a PDF into a spreadsheet is as inert as the CSV.
 """
 
 from __future__ import annotations
 
-import csv
 import io
 import logging
 from decimal import Decimal
@@ -24,6 +25,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+import tabular
 from courses.models import Certificate
 from lms.people.models import Person
 from lms.roc import format_roc_date, roc_year
@@ -63,8 +65,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     pdf.drawRightString(width - 25 * mm, height - 25 * mm, f"證書字號：{certificate.number}")
     issued = timezone.localtime(certificate.issued_at)
     lines = [
-        f"{certificate.person.name} 君",
-        f"參加「{certificate.title}」",
+        f"{tabular.printable_text(certificate.person.name)} 君",
+        f"參加「{tabular.printable_text(certificate.title)}」",
     ]
     if certificate.hours:
         lines.append(f"{'完成研習' if certificate.kind == Certificate.Kind.COMPLETION else '完成認證'}，"
@@ -108,11 +110,7 @@ def record_rows(completions) -> list[list[str]]:
 
 
 def learning_record_csv(*, completions) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(RECORD_COLUMNS)
-    writer.writerows(record_rows(completions))
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
+    return tabular.csv_bytes(RECORD_COLUMNS, record_rows(completions))
 
 
 def learning_record_pdf(*, person: Person, year: int, completions, summary: dict) -> bytes:
@@ -125,8 +123,9 @@ def learning_record_pdf(*, person: Person, year: int, completions, summary: dict
     pdf.setFont(font, 18)
     pdf.drawCentredString(width / 2, height - 25 * mm, f"{CENTER_NAME} 個人學習紀錄（民國 {roc_year(year)} 年）")
     pdf.setFont(font, 11)
-    pdf.drawString(20 * mm, height - 36 * mm, f"姓名：{person.name}　員工編號：{person.employee_number}　"
-                                              f"服務機關：{person.agency.name}")
+    printed = (tabular.printable_text(v) for v in (person.name, person.employee_number, person.agency.name))
+    name, number, agency = printed
+    pdf.drawString(20 * mm, height - 36 * mm, f"姓名：{name}　員工編號：{number}　服務機關：{agency}")
     pdf.drawString(20 * mm, height - 43 * mm, f"認證時數合計：{summary['total']} 小時　" + "　".join(
         f"{name} {hours} 小時" for name, hours in summary["by_modality"].items()))
     y = height - 55 * mm
@@ -140,7 +139,7 @@ def learning_record_pdf(*, person: Person, year: int, completions, summary: dict
         x = 20 * mm
         for text, w in zip(row, widths, strict=True):
             if w:
-                pdf.drawString(x, y, str(text)[: int(w / 3.6)])
+                pdf.drawString(x, y, tabular.printable_text(text)[: int(w / 3.6)])
                 x += w * mm
         if row_index == 0:
             pdf.line(20 * mm, y - 2 * mm, width - 20 * mm, y - 2 * mm)

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from courses import documents, selectors
@@ -46,6 +47,7 @@ from courses.services.certification import record_assessment_result, verify_cert
 from courses.services.completion import revoke_completion
 from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
+from lms import params
 from lms.people.models import Person
 from lms.people.roles import Role, has_role
 
@@ -149,10 +151,7 @@ def learning_record(request, fmt: str):
     if fmt not in ("csv", "pdf"):
         raise Http404
     person = _person(request)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    year = params.parse_year(request.GET.get("year"))
     completions = list(selectors.completions_in_year(person=person, year=year))
     if fmt == "csv":
         response = HttpResponse(documents.learning_record_csv(completions=completions), content_type="text/csv")
@@ -198,6 +197,7 @@ def certificate_pdf(request, pk: int):
     return response
 
 
+@never_cache  # shows a (masked) name: personal data is never kept in a shared cache
 def verify(request, code):
     """Public: anyone holding the printed address can check a certificate; the name is partly masked."""
     try:

@@ -43,3 +43,58 @@ class ApiLaneMiddleware:
             response["Retry-After"] = str(DATABASE_RETRY_AFTER)
             response["X-Experience-API-Version"] = settings.XAPI_DEFAULT_VERSION
             return response
+
+
+class RejectControlCharactersMiddleware:
+    """A query or form parameter holding a NUL or another control character is a 400 naming it.
+
+    PostgreSQL refuses NUL in text and such values are never meant (docs/data-protection.md,
+    "Input at the edge"); checking here keeps them from becoming 500s deep in a query. Only the
+    query string and url-encoded forms are read: uploads and the LRS (`/xapi/`, served above this
+    layer by ApiLaneMiddleware) parse their own bodies.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.core.exceptions import BadRequest
+        from django.utils.translation import gettext as _
+
+        from lms.params import first_bad_parameter
+
+        bad = first_bad_parameter(request.GET)
+        if bad is None and request.content_type == "application/x-www-form-urlencoded":
+            bad = first_bad_parameter(request.POST)
+        if bad is not None:
+            raise BadRequest(_("%(name)s：參數含有不允許的控制字元。") % {"name": bad[:40]})
+        return self.get_response(request)
+
+
+class PersonalDataNoStoreMiddleware:
+    """`Cache-Control: no-store` on every response that may carry personal data.
+
+    That is every response to a signed-in user (their pages, reports, downloads, the admin),
+    every response of the APIs (`/api/`, `/xapi/`: rows and statements name people) and every
+    attachment. Public catalog pages and static files stay cacheable. Placed above
+    ApiLaneMiddleware so that the LRS lane is covered too.
+    """
+
+    PREFIXES = ("/api/", "/xapi/")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        from django.utils.cache import add_never_cache_headers
+
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if (
+            (user is not None and user.is_authenticated)
+            or request.path_info.startswith(self.PREFIXES)
+            or response.get("Content-Disposition", "").startswith("attachment")
+            or getattr(response, "personal_data", False)
+        ):
+            add_never_cache_headers(response)
+        return response

@@ -9,6 +9,8 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from lms.people import views as people_views
 
+handler400 = "lms.views.bad_request"
+
 urlpatterns = [
     # Browsers ask for /favicon.ico whatever the page says; without this it reached Wagtail as a 404.
     path("favicon.ico", RedirectView.as_view(url=static("lms/favicon.ico"), permanent=True)),

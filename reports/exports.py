@@ -1,17 +1,16 @@
 """CSV and XLSX files with zh-Hant headers, all from one column map per table.
 
-CSV is UTF-8 with a byte-order mark so that Excel on Taiwanese desktops opens it correctly.
+CSV is UTF-8 with a byte-order mark so that Excel on Taiwanese desktops opens it correctly. Every
+file is written by the shared safe writer (`tabular`), which neutralises formula-leading cells.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Callable, Iterable
 
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
 
+import tabular
 from lms.roc import roc_year
 
 # table → [(key, header)]; keys are row keys produced by reports.builders / reports.compute.tables.
@@ -96,29 +95,20 @@ def _cell(value):
     return value
 
 
-def csv_bytes(table: str, rows: Iterable[dict]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+def _table(table: str, rows: Iterable[dict]) -> tuple[list[str], Iterable[list]]:
     columns = COLUMNS[table]
-    writer.writerow([str(header) for _key, header in columns])
-    for row in rows:
-        writer.writerow([_cell(row.get(key)) for key, _header in columns])
-    return "\ufeff".encode() + buffer.getvalue().encode("utf-8")
+    header = [str(header) for _key, header in columns]
+    return header, ([_cell(row.get(key)) for key, _header in columns] for row in rows)
+
+
+def csv_bytes(table: str, rows: Iterable[dict]) -> bytes:
+    return tabular.csv_bytes(*_table(table, rows))
 
 
 def xlsx_bytes(table: str, rows: Iterable[dict], *, note: str = "") -> bytes:
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=str(_("報表")))
-    columns = COLUMNS[table]
-    sheet.append([str(header) for _key, header in columns])
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _header in columns])
-    if note:
-        notes = workbook.create_sheet(title=str(_("說明")))
-        notes.append([note])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    header, body = _table(table, rows)
+    notes = [(str(_("說明")), [[note]])] if note else []
+    return tabular.xlsx_bytes(header, body, sheet_title=str(_("報表")), extra_sheets=notes)
 
 
 def render(table: str, rows: list[dict], file_format: str, *, note: str = "") -> tuple[bytes, str]:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Offering
+from lms import params
 from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
@@ -25,25 +26,15 @@ PEOPLE_PER_PAGE = 50
 
 
 def parse_year(value: str | None) -> int:
-    """A Gregorian year from ?year=; ROC years (e.g. 114) are accepted too. Bad values are a 400."""
-    if value in (None, ""):
-        return timezone.localdate().year
-    try:
-        year = int(value)
-    except (TypeError, ValueError):
-        raise BadRequest(_("年度必須是數字，例如 2025 或 114。")) from None
-    if 1 <= year < 200:
-        year += 1911
-    if not 2000 <= year <= 2100:
-        raise BadRequest(_("年度超出範圍（西元 2000–2100 年）。"))
-    return year
+    """A Gregorian year from ?year= (ROC years accepted); a bad value is a 400 naming it (lms.params)."""
+    return params.parse_year(value)
 
 
 def parse_format(value: str | None) -> str | None:
     if value in (None, ""):
         return None
     if value not in FORMATS:
-        raise BadRequest(_("格式必須是 csv 或 xlsx。"))
+        raise BadRequest(_("format：格式必須是 csv 或 xlsx。"))
     return value
 
 

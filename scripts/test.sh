@@ -33,6 +33,12 @@ echo "==> import contracts"
 echo "==> django checks"
 DJANGO_SETTINGS_MODULE=lms.settings.test "$PY" manage.py check
 DJANGO_SETTINGS_MODULE=lms.settings.test "$PY" manage.py makemigrations --check --dry-run >/dev/null
+echo "==> django deploy checks (production-like environment, any warning fails)"
+env -u DEBUG DJANGO_SETTINGS_MODULE=lms.settings.base SECRET_KEY="$(head -c 48 /dev/urandom | base64)" \
+  ALLOWED_HOSTS=lms.example.kcg.gov.tw CSRF_TRUSTED_ORIGINS=https://lms.example.kcg.gov.tw \
+  SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true \
+  SECURE_COOKIES=true SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https \
+  "$PY" manage.py check --deploy --fail-level WARNING
 
 echo "==> pytest on SQLite (tasks in-process)"
 env -u DATABASE_URL -u REDIS_URL "$VENV/bin/pytest" -p no:cacheprovider -n 2 "${PYTEST_ARGS[@]}"

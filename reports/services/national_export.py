@@ -13,7 +13,6 @@ the readiness page shows it, and the export writes exactly what it planned.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -30,6 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+import tabular
 from courses.models import LeaveKind, Modality, Offering
 from courses.selectors import missed_hours_by_kind
 from lms.people.models import Person
@@ -229,17 +229,11 @@ def hours_text(value: Decimal | None) -> str:
 def encode_csv(header: list[str], rows: list[list[str]], encoding: str) -> bytes:
     """The one place that turns a table into the bytes of one upload file.
 
-    CRLF line ends; Big5 (cp950) without a BOM as the portal's own tools write it, or UTF-8 with a
-    BOM so that Excel opens it. Characters not in Big5 never reach this point: the plan reports them.
+    Written by the shared safe writer (`tabular`, formula-leading cells neutralised): CRLF line
+    ends; Big5 (cp950) without a BOM as the portal's own tools write it, or UTF-8 with a BOM so
+    that Excel opens it. Characters not in Big5 never reach this point: the plan reports them.
     """
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    text = buffer.getvalue()
-    if encoding == "utf-8":
-        return "\ufeff".encode() + text.encode("utf-8")
-    return text.encode(encoding, errors="strict")
+    return tabular.csv_bytes(header, rows, encoding=encoding)
 
 
 # --- Plan ----------------------------------------------------------------------------------------
