@@ -38,6 +38,7 @@ env -u DEBUG DJANGO_SETTINGS_MODULE=lms.settings.base SECRET_KEY="$(head -c 48 /
   ALLOWED_HOSTS=lms.example.kcg.gov.tw CSRF_TRUSTED_ORIGINS=https://lms.example.kcg.gov.tw \
   SECURE_SSL_REDIRECT=true SECURE_HSTS_SECONDS=31536000 SECURE_HSTS_INCLUDE_SUBDOMAINS=true SECURE_HSTS_PRELOAD=true \
   SECURE_COOKIES=true SECURE_PROXY_SSL_HEADER=HTTP_X_FORWARDED_PROTO,https \
+  NATIONAL_ID_KEYS="$("$PY" -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')" \
   "$PY" manage.py check --deploy --fail-level WARNING
 
 echo "==> pytest on SQLite (tasks in-process)"
