@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
+from courses.models import Offering, Session
 from tests.courses.factories import CourseFactory, OfferingFactory, StaffUserFactory
 from tests.lms.people.factories import TraineeFactory
 
@@ -45,7 +46,7 @@ def login(page, base_url, user):
     page.goto(f"{base_url}/accounts/login/")
     page.fill("#id_username", user.username)
     page.fill("#id_password", PASSWORD)
-    page.click("form button[type=submit]")
+    page.press("#id_password", "Enter")  # the header's language switch is a form too
     page.wait_for_load_state()
 
 
@@ -68,6 +69,14 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     trainee_page.click(f"tr[data-offering-code='{offering.code}'] button[type=submit]")
     trainee_page.wait_for_url(f"{live_server.url}/learning/")
     assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
+
+    # The class takes place: attendance is only taken for a session that has started.
+    yesterday = timezone.localdate() - dt.timedelta(days=1)
+    Offering.objects.filter(pk=offering.pk).update(
+        start_date=yesterday, end_date=yesterday,
+        enrollment_opens=now - dt.timedelta(days=20), enrollment_closes=now - dt.timedelta(days=3),
+    )
+    Session.objects.filter(offering=offering).update(date=yesterday)
 
     staff_page = new_page()
     login(staff_page, live_server.url, staff)

@@ -23,6 +23,8 @@ PRODUCTION_ENV = {
     "SECURE_HSTS_PRELOAD": "true",
     "SECURE_COOKIES": "true",
     "SECURE_PROXY_SSL_HEADER": "HTTP_X_FORWARDED_PROTO,https",
+    # The national upload's key: production refuses to start exports without a valid one.
+    "NATIONAL_ID_KEYS": "sT3GmP3kV5eYw8oD2k9XqvYl3hN0mZrQW1c7bJdAaFE=",
 }
 
 

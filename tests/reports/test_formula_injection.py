@@ -115,8 +115,16 @@ def test_agency_api_csv_quotes_formula_names(planted):
 
 
 def test_national_export_quotes_a_formula_name_and_course_title(client, staff, planted):
-    response = client.post("/reports/national-export/", {"offering": planted.offerings.ced_2018.code})
-    assert response.status_code == 200
+    from courses.models import Course
+    from reports.models import CourseNationalCategory, NationalCode
+
+    category = NationalCode.objects.create(kind=NationalCode.Kind.COURSE_CATEGORY, code="C1", name="C1")
+    CourseNationalCategory.objects.create(course=Course.objects.get(pk=planted.courses.ced.pk), category=category)
+    response = client.post(
+        "/reports/national-export/",
+        {"kind": "lifelong", "encoding": "utf-8", "offering": planted.offerings.ced_2018.code},
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
     cells = _csv_cells(response.content)
     _assert_neutralised(cells, {planted.p2.name, planted.courses.ced.title})
     assert "E123456789" in cells
