@@ -12,7 +12,12 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from lms.people.models import Person
-from reports.services.national_export import NATIONAL_ID_RE, set_national_id
+from reports.services.national_export import (
+    NATIONAL_ID_RE,
+    NationalIdKeyError,
+    national_id_key_problem,
+    set_national_id,
+)
 
 
 class Command(BaseCommand):
@@ -35,10 +40,13 @@ class Command(BaseCommand):
                 errors.append(f"row {number}: malformed national ID")
         if errors:
             raise CommandError("nothing stored:\n" + "\n".join(errors))
+        key_problem = national_id_key_problem(check_stored=False)
+        if key_problem:
+            raise CommandError(f"nothing stored: {key_problem}")
         try:
             with transaction.atomic():
                 for row in rows:
                     set_national_id(person=Person.objects.get(pk=people[row[0]]), national_id=row[1])
-        except ValidationError as error:
+        except (ValidationError, NationalIdKeyError) as error:
             raise CommandError(str(error)) from error
         self.stdout.write(f"national IDs stored: {len(rows)}")
