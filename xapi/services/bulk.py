@@ -67,7 +67,8 @@ def insert_rows(
             keys = [row[0] for row in cursor.fetchall()]
         names = ([pk_column] if with_pk else []) + [model._meta.get_field(name).column for name in columns]
         sql = f"COPY {table} ({', '.join(connection.ops.quote_name(name) for name in names)}) FROM STDIN"
-        with cursor.cursor.copy(sql) as copy:
+        # The raw psycopg COPY: wrapped so that a unique violation is Django's IntegrityError.
+        with connection.wrap_database_errors, cursor.cursor.copy(sql) as copy:
             for index, row in enumerate(rows):
                 values = [json_text(value) if position in json_columns else value for position, value in enumerate(row)]
                 copy.write_row([keys[index], *values] if with_pk else values)
