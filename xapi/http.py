@@ -17,7 +17,7 @@ from xapi.errors import BadRequest, Forbidden, LengthRequired, PayloadTooLarge, 
 from xapi.models import Credential
 from xapi.services import consistency
 from xapi.services.credentials import authenticate_basic
-from xapi.validation import VERSION_1, VERSION_2, StatementInvalid, exact, format_timestamp
+from xapi.validation import VERSION_1, VERSION_2, StatementInvalid, exact, format_stored
 
 SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 # xAPI 1.0.3 §6.4.1 Alternate Request Syntax: form fields that are really headers.
@@ -231,9 +231,7 @@ def xapi_endpoint(
                 consistent = False
             if consistent and "X-Experience-API-Consistent-Through" not in response:
                 # xAPI 1.0.3 §7.2.3: on every statement GET response, whatever the status.
-                response["X-Experience-API-Consistent-Through"] = format_timestamp(
-                    consistency.recent_consistent_through()
-                )
+                response["X-Experience-API-Consistent-Through"] = format_stored(consistency.recent_consistent_through())
             return _finish(response, version, head)
 
         return wrapper

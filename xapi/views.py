@@ -18,7 +18,7 @@ from xapi.rendering import canonical_statement, ids_statement
 from xapi.services import consistency, documents
 from xapi.services.keys import agent_key
 from xapi.services.statements import AttachmentPart, record_statements
-from xapi.validation import VERSION_1, format_timestamp, parse_timestamp
+from xapi.validation import VERSION_1, format_stored, parse_timestamp
 from xapi.validation import params as query_params
 from xapi.validation.common import is_language_tag
 
@@ -130,24 +130,22 @@ def _statement_response(
             chunks.append(bytes(row.content))
         chunks.append(f"\r\n--{boundary}--".encode())
         response = HttpResponse(b"".join(chunks), content_type=f'multipart/mixed; boundary="{boundary}"')
-    response["X-Experience-API-Consistent-Through"] = format_timestamp(through)
+    response["X-Experience-API-Consistent-Through"] = format_stored(through)
     return response
 
 
 def _get_statements(xreq: XapiRequest) -> HttpResponse:
     params = dict(xreq.params)
     after = None
-    # Read before the query: see xapi.services.consistency.
+    # Read before the query (xapi.services.consistency): everything stored up to it is visible
+    # to the query, so neither a `since` sync nor a `more` walk loses what is at or before it.
     through = consistency.consistent_through()
-    # A query reads only what is settled at its first page, so its `more` walk has no gaps.
-    read_up_to = through
     if "more" in params:
         try:
             state = signing.loads(params["more"], salt=_SIGNER)
         except signing.BadSignature as exc:
             raise BadRequest("more: not a valid continuation token") from exc
         params, after = state["params"], (parse_timestamp(state["stored"]), state["seq"])
-        read_up_to = parse_timestamp(state["through"]) if "through" in state else through
     fmt = query_params.statement_format(params)
     with_attachments = query_params.flag(params, "attachments")
     can_read_all = xreq.credential.has_scope("statements/read", "all/read")
@@ -163,19 +161,17 @@ def _get_statements(xreq: XapiRequest) -> HttpResponse:
         response["Last-Modified"] = _http_date(row.stored)
         return response
     query_params.only(params, {*query_params.STATEMENT_FILTERS, "format", "attachments"})
-    filters = query_params.statement_filters(params)
-    if filters["until"] is None or filters["until"] > read_up_to:
-        filters["until"] = read_up_to
-    query = selectors.StatementQuery(**filters, mine=None if can_read_all else xreq.credential)
+    query = selectors.StatementQuery(
+        **query_params.statement_filters(params), mine=None if can_read_all else xreq.credential
+    )
     statements, cursor = selectors.statement_page(query, after=after)
     more = ""
     if cursor is not None:
         token = signing.dumps(
             {
                 "params": params,
-                "stored": format_timestamp(cursor[0]),
+                "stored": format_stored(cursor[0]),
                 "seq": cursor[1],
-                "through": format_timestamp(read_up_to),
             },
             salt=_SIGNER,
         )

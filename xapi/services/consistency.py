@@ -6,13 +6,17 @@ transaction commits, later than the moment it was stamped: a client syncing with
 `since=<header>` would skip a batch that was still being written. So (docs/xapi-trust.md):
 
 - `stored` is the database clock read inside the writing transaction, after it began
-  (`transaction_clock`, and the one-statement insert in bulk.py), truncated to the millisecond
-  it is published with;
-- the header is one millisecond before the earliest of: the reading statement's own start, and
+  (`transaction_clock`, and the one-statement insert in bulk.py), published to the microsecond
+  (the clock's precision: a coarser text would make a statement committed just before a read
+  share its millisecond with the header and be held back);
+- the header is one microsecond before the earliest of: the reading statement's own start, and
   the start of every transaction still open in the database (`pg_stat_activity.xact_start`).
   A write still in flight therefore has `stored` after the header, and one that starts later
-  reads a later clock. The GET that computes the header also reads only up to it, so a `more`
-  walk covers a range in which nothing can appear any more.
+  reads a later clock. The GET computes it before it queries, so everything stored up to it
+  is in the answer: a client that syncs with `since=<header>` misses nothing (it may see a
+  statement twice, which ids make harmless), and a `more` walk has no gap at or before it.
+  Queries are not cut at the header, so a statement committed before a query is always
+  returned, even while an older transaction is still open.
 
 Any open transaction of the database holds the header back (conservative, never wrong); the
 LMS keeps transactions short. pg_stat_activity shows the sessions of the same database role,
@@ -26,38 +30,34 @@ from django.db import connection
 from django.utils import timezone
 
 _HEADER_SQL = """
-SELECT date_trunc('milliseconds', least(statement_timestamp(), (
+SELECT least(statement_timestamp(), (
     SELECT min(xact_start) FROM pg_stat_activity
     WHERE datname = current_database() AND backend_type = 'client backend' AND pid <> pg_backend_pid()
-)))"""
-_ONE_MS = timedelta(milliseconds=1)
-
-
-def _truncate(moment: datetime) -> datetime:
-    return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
+))"""
+_TICK = timedelta(microseconds=1)
 
 
 def transaction_clock() -> datetime:
     """The `stored` of a batch written by the current transaction: a clock read inside it."""
     if connection.vendor != "postgresql":
-        return _truncate(timezone.now())
+        return timezone.now()
     with connection.cursor() as cursor:
-        cursor.execute("SELECT date_trunc('milliseconds', clock_timestamp())")
+        cursor.execute("SELECT clock_timestamp()")
         return cursor.fetchone()[0]
 
 
 def consistent_through() -> datetime:
     """The latest moment up to which every statement stored is visible now."""
     if connection.vendor != "postgresql":
-        return _truncate(timezone.now()) - _ONE_MS
+        return timezone.now() - _TICK
     with connection.cursor() as cursor:
         if connection.in_atomic_block:
             # pg_stat_activity is read once per transaction otherwise.
             cursor.execute("SELECT pg_stat_clear_snapshot()")
         cursor.execute(_HEADER_SQL)
         moment = cursor.fetchone()[0]
-    _recent.update(time.monotonic(), moment - _ONE_MS)
-    return moment - _ONE_MS
+    _recent.update(time.monotonic(), moment - _TICK)
+    return moment - _TICK
 
 
 class _Recent:

@@ -12,7 +12,14 @@ from django.db import IntegrityError, connection, transaction
 from xapi import signals
 from xapi.errors import BadRequest, Conflict
 from xapi.models import Activity, Attachment, Credential, Statement, StatementActivity, StatementAgent
-from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse_timestamp, validate_statements
+from xapi.validation import (
+    VERSION_1,
+    StatementInvalid,
+    format_stored,
+    format_timestamp,
+    parse_timestamp,
+    validate_statements,
+)
 from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
@@ -325,7 +332,7 @@ def _store_checked(
 
 
 def _stamp_stored(batch: list[dict], moment: datetime) -> None:
-    stored = format_timestamp(moment)
+    stored = format_stored(moment)
     for statement in batch:
         statement["stored"] = stored
         statement.setdefault("timestamp", stored)

@@ -15,13 +15,14 @@ from django.core.exceptions import ValidationError
 
 from . import exact
 from .agents import Agent, Group
-from .common import VERSION_1, VERSION_2, format_timestamp, is_uuid, parse_timestamp
+from .common import VERSION_1, VERSION_2, format_stored, format_timestamp, is_uuid, parse_timestamp
 from .statements import Statement
 
 __all__ = [
     "VERSION_1",
     "VERSION_2",
     "StatementInvalid",
+    "format_stored",
     "format_timestamp",
     "is_uuid",
     "parse_timestamp",
