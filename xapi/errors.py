@@ -29,5 +29,9 @@ class PreconditionFailed(XapiError):
     status = 412
 
 
+class LengthRequired(XapiError):
+    status = 411
+
+
 class PayloadTooLarge(XapiError):
     status = 413

@@ -14,4 +14,4 @@ class CredentialForm(WagtailAdminModelForm):
 
     class Meta:
         model = Credential
-        fields = ["name", "scopes", "is_active"]
+        fields = ["name", "scopes", "isolate_documents", "is_active"]

@@ -2,7 +2,7 @@
 multipart parsing and error mapping, shared by every view (xAPI 1.0.3 §6, §7)."""
 
 import hashlib
-import json
+import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import wraps
@@ -11,13 +11,13 @@ from urllib.parse import parse_qs
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 
-from xapi.errors import BadRequest, Forbidden, PayloadTooLarge, Unauthorized, XapiError
+from xapi.errors import BadRequest, Forbidden, LengthRequired, PayloadTooLarge, Unauthorized, XapiError
 from xapi.models import Credential
+from xapi.services import consistency
 from xapi.services.credentials import authenticate_basic
-from xapi.validation import VERSION_1, VERSION_2, StatementInvalid, format_timestamp
+from xapi.validation import VERSION_1, VERSION_2, StatementInvalid, exact, format_stored
 
 SUPPORTED_VERSIONS = ("1.0.3", "2.0.0")
 # xAPI 1.0.3 §6.4.1 Alternate Request Syntax: form fields that are really headers.
@@ -36,7 +36,10 @@ _CORS = {
     "X-Experience-API-Version, Accept-Language",
     "Access-Control-Expose-Headers": "ETag, Last-Modified, Cache-Control, Content-Type, Content-Length, "
     "X-Experience-API-Version, X-Experience-API-Consistent-Through",
+    # Browsers may reuse a preflight answer for a day instead of asking before every request.
+    "Access-Control-Max-Age": "86400",
 }
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -79,13 +82,44 @@ def negotiate_version(value: str | None) -> str:
     raise BadRequest(f"X-Experience-API-Version {value!r} is not supported; use one of {', '.join(SUPPORTED_VERSIONS)}")
 
 
+def _read_body(request: HttpRequest) -> bytes:
+    """The body, also when sent with Transfer-Encoding: chunked (no Content-Length).
+
+    Django reads Content-Length bytes only. A server that de-chunks the body says so with
+    `wsgi.input_terminated` (gunicorn does); then the stream is read to its end, bounded as any
+    body. Under a server that does not, the length cannot be known: 411 Length Required.
+    """
+    chunked = "chunked" in request.headers.get("Transfer-Encoding", "").lower()
+    if not chunked or request.META.get("CONTENT_LENGTH"):
+        try:
+            return request.body
+        except RequestDataTooBig as exc:
+            raise PayloadTooLarge("the request body is too large") from exc
+    if not request.META.get("wsgi.input_terminated"):
+        raise LengthRequired("send the body with a Content-Length header")
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    body = request.META["wsgi.input"].read() if limit is None else request.META["wsgi.input"].read(limit + 1)
+    if limit is not None and len(body) > limit:
+        raise PayloadTooLarge("the request body is too large")
+    return body
+
+
+def _check_texts(values: dict[str, str], kind: str) -> None:
+    # U+0000 cannot be stored (PostgreSQL text) and a lone surrogate is no character: a 400
+    # naming the parameter, whichever resource it is sent to.
+    for name, value in values.items():
+        for text in (name, value):
+            if "\x00" in text:
+                raise BadRequest(f"{kind} {name!r}: must not contain the character U+0000")
+            if exact.has_surrogate(text):
+                raise BadRequest(f"{kind} {name!r}: {exact.SURROGATE}")
+
+
 def _build(request: HttpRequest) -> XapiRequest:
-    try:
-        body = request.body
-    except RequestDataTooBig as exc:
-        raise PayloadTooLarge("the request body is too large") from exc
+    body = _read_body(request)
     headers = {key.lower(): value for key, value in request.headers.items()}
     params = {key: request.GET[key] for key in request.GET}
+    _check_texts(params, "parameter")
     if "method" not in params:
         return XapiRequest(method=request.method, params=params, headers=headers, body=body)
     # xAPI 1.0.3 §6.4.1: POST with ?method=X and the rest as form fields.
@@ -113,6 +147,8 @@ def _build(request: HttpRequest) -> XapiRequest:
             content = values[-1].encode()
         else:
             alt_params[name] = values[-1]
+    _check_texts(alt_params, "parameter")
+    _check_texts(alt_headers, "header")
     if method in ("PUT", "POST") and not content:
         raise BadRequest("the alternate request syntax needs a content form field for PUT and POST")
     alt_headers.setdefault("content-type", "application/json" if content else "")
@@ -148,6 +184,7 @@ def xapi_endpoint(
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
             version = default_version()
             head = False
+            consistent = consistent_through
             if request.method == "OPTIONS":
                 return _finish(HttpResponse(status=200), version, False)
             try:
@@ -183,9 +220,18 @@ def xapi_endpoint(
                 response = error_response(401, str(exc))
             except XapiError as exc:
                 response = error_response(exc.status, str(exc))
-            if consistent_through and "X-Experience-API-Consistent-Through" not in response:
+            except RecursionError:
+                # JSON nested deeper than can be parsed or walked (e.g. 1,000 levels).
+                response = error_response(400, "the JSON is nested too deeply")
+            except Exception:
+                # Logged like Django's own 500 handler, but answered as JSON with the CORS
+                # headers so that a browser client can read the failure.
+                logger.exception("xAPI request failed: %s %s", request.method, request.path)
+                response = error_response(500, "the LRS failed to answer this request; the failure is logged")
+                consistent = False
+            if consistent and "X-Experience-API-Consistent-Through" not in response:
                 # xAPI 1.0.3 §7.2.3: on every statement GET response, whatever the status.
-                response["X-Experience-API-Consistent-Through"] = format_timestamp(timezone.now())
+                response["X-Experience-API-Consistent-Through"] = format_stored(consistency.recent_consistent_through())
             return _finish(response, version, head)
 
         return wrapper
@@ -194,10 +240,23 @@ def xapi_endpoint(
 
 
 def parse_json(body: bytes, name: str = "body") -> object:
+    """JSON of a body; 400 when invalid or when it holds what cannot be stored exactly (xapi.validation.exact)."""
     try:
-        return json.loads(body)
+        return exact.loads(body, None if name == "statements" else name)
+    except exact.Unstorable as exc:
+        raise BadRequest(str(exc)) from exc
+    except RecursionError as exc:
+        raise BadRequest(f"{name}: the JSON is nested too deeply") from exc
     except (ValueError, UnicodeDecodeError) as exc:
         raise BadRequest(f"{name}: not valid JSON ({exc})") from exc
+
+
+@csrf_exempt
+def not_found(request: HttpRequest, path: str = "") -> HttpResponse:
+    """Any other path under /xapi/: 404 as JSON, with the CORS headers (xAPI 1.0.3 §7.1)."""
+    if request.method == "OPTIONS":
+        return _finish(HttpResponse(status=200), default_version(), False)
+    return _finish(error_response(404, f"no xAPI resource at {request.path}"), default_version(), False)
 
 
 def parse_multipart(body: bytes, content_type_header: str) -> list[tuple[dict[str, str], bytes]]:

@@ -21,8 +21,12 @@ SCOPES = (
     ("define", _("定義活動 define")),
     ("all/read", _("讀取全部 all/read")),
     ("all", _("全部 all")),
+    # Not part of "all": an administrator grants it explicitly (xapi/README.md, docs/xapi-trust.md).
+    ("statements/void/others", _("作廢其他憑證的陳述 statements/void/others")),
 )
 SCOPE_NAMES = tuple(name for name, _label in SCOPES)
+# Scopes that "all" does not imply: each is a trust decision about other platforms' records.
+EXPLICIT_SCOPES = frozenset({"statements/void/others"})
 
 
 def hash_secret(secret: str) -> str:
@@ -50,6 +54,13 @@ class Credential(models.Model):
     secret_hash = models.CharField(max_length=64, editable=False)
     scopes = models.JSONField(_("權限範圍 scopes"), default=list)
     is_active = models.BooleanField(_("啟用"), default=True)
+    # State and profile documents of an isolated credential form a space of their own that no
+    # other credential sees or overwrites (docs/xapi-trust.md).
+    isolate_documents = models.BooleanField(
+        _("文件依憑證隔離"),
+        default=False,
+        help_text=_("勾選後，此憑證的狀態與設定檔文件僅此憑證可讀寫，其他平台看不到也無法覆寫。"),
+    )
     created_at = models.DateTimeField(_("建立時間"), auto_now_add=True)
 
     class Meta:
@@ -72,7 +83,14 @@ class Credential(models.Model):
 
     def has_scope(self, *wanted: str) -> bool:
         granted = set(self.scopes)
-        return "all" in granted or bool(granted & set(wanted))
+        if "all" in granted and set(wanted) - EXPLICIT_SCOPES:
+            return True
+        return bool(granted & set(wanted))
+
+    @property
+    def document_owner(self) -> str:
+        """The owner part of the document key: this key when isolated, else the shared space ""."""
+        return self.key if self.isolate_documents else ""
 
     @property
     def authority(self) -> dict:
@@ -139,6 +157,11 @@ class Statement(models.Model):
                 fields=["stored", "seq"], condition=models.Q(ref_statement_id__isnull=False), name="xapi_stmt_referrers"
             ),
             models.Index(fields=["credential", "stored"], name="xapi_stmt_credential"),
+            # A statement arriving after its voiding statement is stored voided (xAPI 1.0.3 §2.3.2):
+            # every insert probes this small index for its id.
+            models.Index(
+                fields=["ref_statement_id"], condition=models.Q(is_voiding=True), name="xapi_stmt_voiding_target"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -243,6 +266,8 @@ class Document(models.Model):
         AGENT_PROFILE = "agent_profile", "agent profile"
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
+    # "" for the shared space; the credential key for a credential with isolate_documents.
+    owner = models.CharField(max_length=64, blank=True, default="")
     activity_id = models.CharField(max_length=1024, blank=True, default="")
     agent_key = models.CharField(max_length=512, blank=True, default="")
     registration = models.CharField(max_length=36, blank=True, default="")
@@ -255,10 +280,15 @@ class Document(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["kind", "activity_id", "agent_key", "registration", "document_id"], name="xapi_document_key"
+                fields=["owner", "kind", "activity_id", "agent_key", "registration", "document_id"],
+                name="xapi_document_owner_key",
             )
         ]
-        indexes = [models.Index(fields=["kind", "activity_id", "agent_key", "updated"], name="xapi_document_lookup")]
+        indexes = [
+            models.Index(
+                fields=["owner", "kind", "activity_id", "agent_key", "updated"], name="xapi_document_owner_lookup"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.document_id

@@ -1,8 +1,8 @@
 """xAPI resources, without trailing slashes, as the specification names them (xAPI 1.0.3 §7)."""
 
-from django.urls import path
+from django.urls import path, re_path
 
-from xapi import views
+from xapi import http, views
 
 app_name = "xapi"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("activities", views.activities, name="activities"),
     path("agents", views.agents, name="agents"),
     path("about", views.about, name="about"),
+    # Last: every other path answers a JSON 404 with the CORS headers, not the site's HTML page.
+    re_path(r"^(?P<path>.*)$", http.not_found),
 ]

@@ -2,23 +2,23 @@
 
 import json
 import uuid
-from datetime import UTC
+from datetime import UTC, datetime
 from email.utils import format_datetime
 
+from django.conf import settings
 from django.core import signing
 from django.http import HttpResponse, JsonResponse
 from django.urls import reverse
-from django.utils import timezone
 
 from xapi import selectors
 from xapi.errors import BadRequest, NotFound
 from xapi.http import XapiRequest, hash_matches, parse_json, parse_multipart, xapi_endpoint
 from xapi.models import Attachment
 from xapi.rendering import canonical_statement, ids_statement
-from xapi.services import documents
+from xapi.services import consistency, documents
 from xapi.services.keys import agent_key
 from xapi.services.statements import AttachmentPart, record_statements
-from xapi.validation import VERSION_1, format_timestamp, parse_timestamp
+from xapi.validation import VERSION_1, format_stored, parse_timestamp
 from xapi.validation import params as query_params
 from xapi.validation.common import is_language_tag
 
@@ -108,7 +108,9 @@ def _accept_languages(header: str | None) -> list[str]:
     return [tag for _quality, tag in sorted(ranked, key=lambda pair: -pair[0])]
 
 
-def _statement_response(payload: object, statements: list[dict], xreq: XapiRequest, attachments: bool) -> HttpResponse:
+def _statement_response(
+    payload: object, statements: list[dict], xreq: XapiRequest, attachments: bool, through: datetime
+) -> HttpResponse:
     body = json.dumps(payload).encode()
     if not attachments:
         response = HttpResponse(body, content_type="application/json")
@@ -128,13 +130,16 @@ def _statement_response(payload: object, statements: list[dict], xreq: XapiReque
             chunks.append(bytes(row.content))
         chunks.append(f"\r\n--{boundary}--".encode())
         response = HttpResponse(b"".join(chunks), content_type=f'multipart/mixed; boundary="{boundary}"')
-    response["X-Experience-API-Consistent-Through"] = format_timestamp(timezone.now())
+    response["X-Experience-API-Consistent-Through"] = format_stored(through)
     return response
 
 
 def _get_statements(xreq: XapiRequest) -> HttpResponse:
     params = dict(xreq.params)
     after = None
+    # Read before the query (xapi.services.consistency): everything stored up to it is visible
+    # to the query, so neither a `since` sync nor a `more` walk loses what is at or before it.
+    through = consistency.consistent_through()
     if "more" in params:
         try:
             state = signing.loads(params["more"], salt=_SIGNER)
@@ -152,7 +157,7 @@ def _get_statements(xreq: XapiRequest) -> HttpResponse:
         row = selectors.get_statement_row(statement_id, voided=single[0] == "voidedStatementId")
         if row is None or (not can_read_all and row.credential_id != xreq.credential.pk):
             raise NotFound(f"no statement {statement_id}")
-        response = _statement_response(_render([row.data], xreq, fmt)[0], [row.data], xreq, with_attachments)
+        response = _statement_response(_render([row.data], xreq, fmt)[0], [row.data], xreq, with_attachments, through)
         response["Last-Modified"] = _http_date(row.stored)
         return response
     query_params.only(params, {*query_params.STATEMENT_FILTERS, "format", "attachments"})
@@ -162,10 +167,17 @@ def _get_statements(xreq: XapiRequest) -> HttpResponse:
     statements, cursor = selectors.statement_page(query, after=after)
     more = ""
     if cursor is not None:
-        token = signing.dumps({"params": params, "stored": format_timestamp(cursor[0]), "seq": cursor[1]}, salt=_SIGNER)
+        token = signing.dumps(
+            {
+                "params": params,
+                "stored": format_stored(cursor[0]),
+                "seq": cursor[1],
+            },
+            salt=_SIGNER,
+        )
         more = f"{reverse('xapi:statements')}?more={token}"
     result = {"statements": _render(statements, xreq, fmt), "more": more}
-    response = _statement_response(result, statements, xreq, with_attachments)
+    response = _statement_response(result, statements, xreq, with_attachments, through)
     if statements:
         response["Last-Modified"] = _http_date(max(parse_timestamp(statement["stored"]) for statement in statements))
     return response
@@ -224,12 +236,19 @@ def _document_resource(
         return HttpResponse(status=204)
     if document_id is None:
         raise BadRequest(f"{id_param}: required")
-    # xAPI 1.0.3 §6.3: concurrency headers are required to overwrite profiles; xAPI 2.0 §4.1.4
-    # extends that to the State resource.
+    # xAPI 1.0.3 §6.3: concurrency headers are required to overwrite profiles (409 without them
+    # when the document exists); xAPI 2.0 §4.1.4 extends that to the State resource. A new
+    # document may be created without them, as the ADL reference LRS allows.
     required = not state or xreq.version != VERSION_1
-    if not state and xreq.version == VERSION_1 and xreq.method == "PUT" and if_match is None and if_none_match is None:
-        # xAPI 1.0.3 §7.6 / conformance XAPI-00273: a profile PUT without either header is refused,
-        # with 409 when the document exists (§6.3) and 400 otherwise.
+    if (
+        settings.XAPI_PROFILE_PUT_NEEDS_PRECONDITION
+        and not state
+        and xreq.version == VERSION_1
+        and xreq.method == "PUT"
+        and if_match is None
+        and if_none_match is None
+    ):
+        # The ADL 1.0.3 conformance suite's reading (XAPI-00273): 400 for a new document too.
         try:
             documents.get_document(key, document_id)
         except NotFound as exc:
@@ -265,6 +284,7 @@ def state(xreq: XapiRequest) -> HttpResponse:
         activity_id=activity_id,
         agent_key=agent_key(agent),
         registration=str(registration) if registration else "",
+        owner=xreq.credential.document_owner,
     )
     return _document_resource(xreq, key, "stateId", {"activityId", "agent", "registration"}, state=True)
 
@@ -272,14 +292,14 @@ def state(xreq: XapiRequest) -> HttpResponse:
 @xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def activity_profile(xreq: XapiRequest) -> HttpResponse:
     activity_id = query_params.iri(xreq.params, "activityId", required=True)
-    key = documents.DocumentKey(kind="activity_profile", activity_id=activity_id)
+    key = documents.DocumentKey(kind="activity_profile", activity_id=activity_id, owner=xreq.credential.document_owner)
     return _document_resource(xreq, key, "profileId", {"activityId"}, state=False)
 
 
 @xapi_endpoint(methods=_DOC_METHODS, scopes=_document_scopes("profile"))
 def agent_profile(xreq: XapiRequest) -> HttpResponse:
     agent = query_params.actor(xreq.params)
-    key = documents.DocumentKey(kind="agent_profile", agent_key=agent_key(agent))
+    key = documents.DocumentKey(kind="agent_profile", agent_key=agent_key(agent), owner=xreq.credential.document_owner)
     return _document_resource(xreq, key, "profileId", {"agent"}, state=False)
 
 

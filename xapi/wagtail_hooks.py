@@ -38,7 +38,7 @@ class CredentialEditView(generic.EditView):
 
 class CredentialViewSet(ModelViewSet):
     model = Credential
-    form_fields = ["name", "scopes", "is_active"]
+    form_fields = ["name", "scopes", "isolate_documents", "is_active"]
     icon = "key"
     add_to_admin_menu = True
     menu_label = _("xAPI 憑證")

@@ -288,3 +288,7 @@ LOGGING = {
 
 # xAPI: the version announced on responses to requests that name none (see xapi/README.md).
 XAPI_DEFAULT_VERSION = env("XAPI_DEFAULT_VERSION", default="2.0.0")
+# xAPI: refuse (400) a 1.0.3 profile PUT without If-Match/If-None-Match for a new document, as the
+# ADL 1.0.3 conformance suite expects; off, such a PUT creates it, as the ADL reference LRS and
+# clients such as tincan-py expect (see xapi/README.md).
+XAPI_PROFILE_PUT_NEEDS_PRECONDITION = env.bool("XAPI_PROFILE_PUT_NEEDS_PRECONDITION", default=False)

@@ -62,14 +62,14 @@ def _fresh_activity_cache():
 
 @pytest.fixture
 def direct_inserts(monkeypatch):
-    """(rows, stored) of each batch offered to the one-statement insert on PostgreSQL (the real function runs)."""
+    """(rows, stored?) of each batch offered to the one-statement insert on PostgreSQL (the real function runs)."""
     calls = []
     real = bulk.insert_new_statements
 
     def counting(rows, **kwargs):
-        stored = real(rows, **kwargs)
-        calls.append((len(rows), stored))
-        return stored
+        inserted = real(rows, **kwargs)
+        calls.append((len(rows), inserted is not None))
+        return inserted
 
     monkeypatch.setattr(statement_services, "insert_new_statements", counting)
     return calls

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from xapi.errors import BadRequest, Conflict, NotFound, PreconditionFailed
 from xapi.models import Document
+from xapi.validation import exact
 
 
 @dataclass(frozen=True)
@@ -18,9 +19,16 @@ class DocumentKey:
     activity_id: str = ""
     agent_key: str = ""
     registration: str = ""
+    # The space the documents live in: "" shared, or an isolated credential's key (Credential.document_owner).
+    owner: str = ""
 
     def filter(self, *, any_registration: bool = False) -> dict:
-        lookup = {"kind": self.kind, "activity_id": self.activity_id, "agent_key": self.agent_key}
+        lookup = {
+            "owner": self.owner,
+            "kind": self.kind,
+            "activity_id": self.activity_id,
+            "agent_key": self.agent_key,
+        }
         # xAPI 1.0.3 §7.4: without a registration, listing and deleting span every registration.
         if not (any_registration and not self.registration):
             lookup["registration"] = self.registration
@@ -92,7 +100,9 @@ def save_document(
                 raise BadRequest("POST merges JSON documents only; both must be application/json")
             try:
                 old = json.loads(bytes(document.content))
-                new = json.loads(content)
+                new = exact.loads(content, "document")
+            except exact.Unstorable as exc:
+                raise BadRequest(str(exc)) from exc
             except ValueError as exc:
                 raise BadRequest("document is not valid JSON") from exc
             if not isinstance(old, dict) or not isinstance(new, dict):
@@ -101,7 +111,9 @@ def save_document(
             content_type = "application/json"
         elif merge and _is_json(content_type):
             try:
-                parsed = json.loads(content)
+                parsed = exact.loads(content, "document")
+            except exact.Unstorable as exc:
+                raise BadRequest(str(exc)) from exc
             except ValueError as exc:
                 raise BadRequest("document is not valid JSON") from exc
             if not isinstance(parsed, dict):
@@ -117,6 +129,10 @@ def save_document(
             with transaction.atomic():
                 document.save()
         except IntegrityError as exc:
+            # Created by a concurrent request since the lookup: with If-None-Match the
+            # precondition failed (xAPI 1.0.3 §6.3, RFC 7232 §3.2), as if it had been there.
+            if if_none_match is not None:
+                raise PreconditionFailed("If-None-Match: the document was created concurrently") from exc
             raise Conflict("the document was created concurrently; retry") from exc
     return document
 

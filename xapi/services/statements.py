@@ -4,18 +4,26 @@ import uuid
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 
 import orjson
 from django.db import IntegrityError, connection, transaction
-from django.utils import timezone
 
 from xapi import signals
 from xapi.errors import BadRequest, Conflict
 from xapi.models import Activity, Attachment, Credential, Statement, StatementActivity, StatementAgent
-from xapi.validation import VERSION_1, StatementInvalid, format_timestamp, parse_timestamp, validate_statements
+from xapi.validation import (
+    VERSION_1,
+    StatementInvalid,
+    format_stored,
+    format_timestamp,
+    parse_timestamp,
+    validate_statements,
+)
 from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
+from . import consistency, voiding
 from .bulk import insert_new_statements, insert_rows
 from .keys import agent_key, iri_key
 from .signatures import check_signature, comparable_statement
@@ -39,7 +47,20 @@ def _same_statement(incoming: dict, stored: dict, *, had_timestamp: bool) -> boo
     if "timestamp" in left:
         left["timestamp"] = parse_timestamp(left["timestamp"])
         right["timestamp"] = parse_timestamp(right["timestamp"])
-    return left == right
+    return _as_numbers(left) == _as_numbers(right)
+
+
+def _as_numbers(value: object) -> object:
+    """JSON numbers compared by value: JSONB returns 1.5e300 as its 301 digits, the same number."""
+    if isinstance(value, dict):
+        return {key: _as_numbers(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_as_numbers(item) for item in value]
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, int) and not isinstance(value, bool):
+        return Decimal(value)
+    return value
 
 
 def _check_attachments(raw: list, statements: list[dict], parts: dict[str, AttachmentPart]) -> None:
@@ -157,7 +178,7 @@ def _concurrent_ids_conflict():
     try:
         yield
     except IntegrityError as exc:
-        # Two requests stored the same statement id at once; the loser is told to retry.
+        # Still racing after one comparison (a third request): the loser is told to retry.
         raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
 
 
@@ -242,8 +263,6 @@ def record_statements(
         batch[0]["id"] = statement_id
     _check_attachments(raw, batch, attachments or {})
 
-    now = timezone.now()
-    stored = format_timestamp(now)
     authority = authority or (credential.authority if credential else None)
     seen = set()
     had_timestamp = ["timestamp" in statement for statement in batch]
@@ -256,17 +275,47 @@ def record_statements(
             raise StatementInvalid([(f"statements[{index}].id", "the same id appears twice in the batch")])
         seen.add(statement["id"])
         # xAPI 1.0.3 §2.4.7-§2.4.10: the LRS sets stored, authority, version, and a missing timestamp.
-        statement["stored"] = stored
-        statement.setdefault("timestamp", stored)
+        # `stored` is stamped inside the writing transaction (_stamp_stored, bulk.py): see
+        # xapi.services.consistency for why.
         if authority is not None:
             statement["authority"] = authority
         statement["version"] = statement.get("version") or ("1.0.0" if version == VERSION_1 else "2.0.0")
 
     ids = [uuid.UUID(statement["id"]) for statement in batch]
     define = _may_define(credential)
-    if _insert_directly(batch, ids, client_ids, credential=credential, attachments=attachments, define=define):
-        return ids
-    with _concurrent_ids_conflict(), transaction.atomic():
+    try:
+        if _insert_directly(batch, ids, client_ids, credential=credential, attachments=attachments, define=define):
+            return ids
+        _store_checked(
+            batch, ids, client_ids, had_timestamp, credential=credential, attachments=attachments, define=define
+        )
+    except IntegrityError:
+        # Another request stored one of these ids at the same moment (the unique index waited
+        # for it to commit). Compare with what it stored: the same statement is accepted, as a
+        # resend is; only different content is a conflict.
+        for statement, timestamped in zip(batch, had_timestamp, strict=True):
+            if not timestamped:
+                statement.pop("timestamp", None)
+        with _concurrent_ids_conflict():
+            _store_checked(
+                batch, ids, client_ids, had_timestamp, credential=credential, attachments=attachments, define=define
+            )
+    return ids
+
+
+def _store_checked(
+    batch: list[dict],
+    ids: list[uuid.UUID],
+    client_ids: list[str],
+    had_timestamp: list[bool],
+    *,
+    credential: Credential | None,
+    attachments: dict | None,
+    define: bool,
+) -> None:
+    """The general path: compare client-chosen ids with stored statements, store the new ones."""
+    with transaction.atomic():
+        _stamp_stored(batch, consistency.transaction_clock())
         existing = (
             dict(Statement.objects.filter(statement_id__in=client_ids).values_list("statement_id", "data"))
             if client_ids
@@ -280,7 +329,13 @@ def record_statements(
             elif not _same_statement(statement, previous, had_timestamp=timestamped):
                 raise Conflict(f"statement {statement['id']} is already stored with different content")
         _store(new, credential=credential, attachments=attachments or {}, define=define)
-    return ids
+
+
+def _stamp_stored(batch: list[dict], moment: datetime) -> None:
+    stored = format_stored(moment)
+    for statement in batch:
+        statement["stored"] = stored
+        statement.setdefault("timestamp", stored)
 
 
 def _insert_directly(
@@ -322,26 +377,39 @@ def _insert_directly(
                 statement,
                 *_keys(statement),
                 statement.get("context", {}).get("registration"),
-                parse_timestamp(statement["timestamp"]),
+                # No timestamp: the statement gets `stored`, stamped by the insert itself.
+                parse_timestamp(statement["timestamp"]) if "timestamp" in statement else None,
                 list(_side_agents(statement, derived_authority).items()),
                 list(_side_activities(activities).items()),
             ]
         )
     # Inside a caller's transaction a savepoint keeps a concurrent-insert error local;
     # on its own the single statement is already atomic.
-    with _concurrent_ids_conflict(), transaction.atomic() if connection.in_atomic_block else nullcontext():
-        if not insert_new_statements(
-            payload,
-            client_ids=client_ids,
-            stored=parse_timestamp(batch[0]["stored"]),
-            credential_id=credential.pk if credential else None,
-        ):
+    with transaction.atomic() if connection.in_atomic_block else nullcontext():
+        inserted = insert_new_statements(
+            payload, client_ids=client_ids, credential_id=credential.pk if credential else None
+        )
+        if inserted is None:
             return False
-    # robust: a consumer's error is logged, never turned into a 500 for statements already stored.
+    _stamp_stored(batch, inserted.stored)
+    _announce_stored(ids, batch)
+    _announce_voided(inserted.voided)
+    return True
+
+
+# robust: a consumer's error is logged, never turned into a 500 for statements already stored
+# (consumers queue their work durably and retry it: docs/integrity.md).
+def _announce_stored(ids: list[uuid.UUID], batch: list[dict]) -> None:
     transaction.on_commit(
         lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch), robust=True
     )
-    return True
+
+
+def _announce_voided(voided_ids: list[uuid.UUID]) -> None:
+    if voided_ids:
+        transaction.on_commit(
+            lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)), robust=True
+        )
 
 
 def _stored_as_is(definitions: dict[str, dict | None], *, define: bool) -> bool:
@@ -361,23 +429,7 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
     if not batch:
         return
     rows = [_row(statement, credential) for statement in batch]
-    voiding_targets = {row["ref_statement_id"] for row in rows if row["is_voiding"]}
-    voided_ids: list[uuid.UUID] = []
-    if voiding_targets:
-        # xAPI 1.0.3 §2.3.2: a voiding statement that targets a voiding statement voids nothing.
-        in_batch = {row["statement_id"]: row for row in rows}
-        for target in voiding_targets:
-            row = in_batch.get(target)
-            if row is not None and not row["is_voiding"]:
-                row["voided"] = True
-                voided_ids.append(row["statement_id"])
-        stored_targets = list(
-            Statement.objects.filter(statement_id__in=voiding_targets, is_voiding=False, voided=False).values_list(
-                "statement_id", flat=True
-            )
-        )
-        Statement.objects.filter(statement_id__in=stored_targets).update(voided=True)
-        voided_ids.extend(stored_targets)
+    voided_ids = voiding.apply_voiding(rows, credential)
     seqs = insert_rows(
         Statement, _STATEMENT_COLUMNS, [tuple(row[c] for c in _STATEMENT_COLUMNS) for row in rows], with_pk=True
     )
@@ -402,14 +454,8 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
             ignore_conflicts=True,
         )
     ids = [row["statement_id"] for row in rows]
-    # robust: a consumer's error is logged, never turned into a 500 for statements already stored.
-    transaction.on_commit(
-        lambda: signals.statements_stored.send(sender=Statement, statement_ids=ids, statements=batch), robust=True
-    )
-    if voided_ids:
-        transaction.on_commit(
-            lambda: signals.statements_voided.send(sender=Statement, statement_ids=list(voided_ids)), robust=True
-        )
+    _announce_stored(ids, batch)
+    _announce_voided(voided_ids)
 
 
 def merge_definition(old: dict | None, new: dict | None) -> dict | None:

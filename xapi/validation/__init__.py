@@ -7,19 +7,22 @@ path, so the 400 names it ("statements[3].actor.mbox: must be a mailto IRI").
 """
 
 import json
+import math
 from typing import Any
 
 import pydantic
 from django.core.exceptions import ValidationError
 
+from . import exact
 from .agents import Agent, Group
-from .common import VERSION_1, VERSION_2, format_timestamp, is_uuid, parse_timestamp
+from .common import VERSION_1, VERSION_2, format_stored, format_timestamp, is_uuid, parse_timestamp
 from .statements import Statement
 
 __all__ = [
     "VERSION_1",
     "VERSION_2",
     "StatementInvalid",
+    "format_stored",
     "format_timestamp",
     "is_uuid",
     "parse_timestamp",
@@ -83,8 +86,14 @@ def _nulls(value: Any, path: str, found: list[tuple[str, str]], *, in_extension:
                     found.append((f"{path}[{index}]", "must not be null"))
             else:
                 _nulls(item, f"{path}[{index}]", found, in_extension=in_extension)
-    elif isinstance(value, str) and "\x00" in value:
-        found.append((path, _NUL_MESSAGE))
+    elif isinstance(value, str):
+        if "\x00" in value:
+            found.append((path, _NUL_MESSAGE))
+        elif exact.has_surrogate(value):
+            found.append((path, exact.SURROGATE))
+    elif isinstance(value, float) and not math.isfinite(value):
+        # Python callers: JSON cannot carry NaN or Infinity (HTTP bodies are checked when parsed).
+        found.append((path, f"{value} {exact.NON_FINITE}"))
 
 
 def _pydantic_errors(exc: pydantic.ValidationError, prefix: str) -> list[tuple[str, str]]:

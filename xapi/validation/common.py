@@ -168,6 +168,12 @@ def format_timestamp(moment: datetime) -> str:
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def format_stored(moment: datetime) -> str:
+    """`stored` and Consistent-Through: RFC 3339 in UTC to the microsecond, the precision of the
+    database clock, so that no two moments of the ordering share one text (xapi.services.consistency)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
 def _timestamp(value: str) -> str:
     parse_timestamp(value)
     return value

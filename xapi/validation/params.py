@@ -3,11 +3,10 @@
 Each parser raises StatementInvalid naming the parameter, which the HTTP edge answers with 400.
 """
 
-import json
 import uuid
 from datetime import datetime
 
-from . import StatementInvalid, is_uuid, parse_timestamp, validate_actor
+from . import StatementInvalid, exact, is_uuid, parse_timestamp, validate_actor
 
 STATEMENT_FILTERS = (
     "agent", "verb", "activity", "registration", "related_activities", "related_agents", "since", "until",
@@ -50,9 +49,13 @@ def actor(params: dict[str, str], name: str = "agent", *, required: bool = True)
             raise _invalid(name, "required")
         return None
     try:
-        data = json.loads(params[name])
+        data = exact.loads(params[name], name)
+    except exact.Unstorable as exc:
+        raise _invalid(exc.path, exc.message) from exc
     except ValueError as exc:
         raise _invalid(name, "not valid JSON") from exc
+    if "\\u0000" in params[name]:
+        raise _invalid(name, "must not contain the character U+0000")
     return validate_actor(data, name=name)
 
 

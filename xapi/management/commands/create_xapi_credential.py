@@ -13,10 +13,19 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("name")
         parser.add_argument("--scope", action="append", choices=SCOPE_NAMES, dest="scopes", help="repeatable")
+        parser.add_argument(
+            "--isolate-documents",
+            action="store_true",
+            help="keep this credential's State and profile documents apart from every other credential's",
+        )
 
     def handle(self, *args, **options):
         try:
-            credential, secret = create_credential(name=options["name"], scopes=options["scopes"] or ["all"])
+            credential, secret = create_credential(
+                name=options["name"],
+                scopes=options["scopes"] or ["all"],
+                isolate_documents=options["isolate_documents"],
+            )
         except ValidationError as exc:
             raise CommandError("; ".join(f"{k}: {', '.join(v)}" for k, v in exc.message_dict.items())) from exc
         self.stdout.write(f"Created credential {credential.name!r} with scopes {', '.join(credential.scopes)}.")
