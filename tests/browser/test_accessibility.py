@@ -21,8 +21,9 @@ PASSWORDS = {"admin": "admin-demo-2026", "staff": "staff-demo-2026", "officer": 
 @pytest.fixture
 def demo():
     from cms.demo import load_pages
+    from cms.models import TopicPage
     from courses.demo import load_catalog
-    from courses.models import Assessment, Modality, Offering
+    from courses.models import Assessment, CertificationTrack, LearningPath, Modality, Offering
     from lms.people.accounts import load_demo_accounts
     from lms.people.demo import load_agencies, load_learners
     from reports.demo import load_rules
@@ -36,6 +37,9 @@ def demo():
     remote = Offering.objects.filter(modality=Modality.REMOTE, sessions__isnull=False).order_by("code").first()
     return {
         "course": Offering.objects.order_by("code").first().course,
+        "topic_url": TopicPage.objects.live().order_by("path").first().url,
+        "path": LearningPath.objects.order_by("code").first(),
+        "track": CertificationTrack.objects.order_by("code").first(),
         "remote": remote,
         "assessment": Assessment.objects.order_by("pk").first(),
     }
@@ -60,8 +64,9 @@ def audit_all(page, paths: list[str | tuple[str, int]]) -> list[str]:
 
 def test_trainee_pages_pass_axe_and_reflow_at_375px(page, demo):
     course = demo["course"]
-    public = ["/", "/catalog/", f"/catalog/course/{course.code}/", "/catalog/paths/", "/catalog/certifications/",
-              "/accounts/login/", ("/no-such-page/", 404)]
+    public = ["/", "/catalog/", "/catalog/?q=AI", demo["topic_url"], f"/catalog/course/{course.code}/",
+              "/catalog/paths/", f"/catalog/paths/{demo['path'].code}/", "/catalog/certifications/",
+              f"/catalog/certifications/{demo['track'].code}/", "/accounts/login/", ("/no-such-page/", 404)]
     problems = audit_all(page, public)
     log_in(page, "trainee")
     problems += audit_all(page, ["/learning/", "/reports/", "/reports/learner/", ("/learning/staff/", 403)])
@@ -82,6 +87,8 @@ def test_staff_pages_pass_axe_and_reflow_at_375px(page, demo):
         "/reports/certification/",
         "/reports/center/",
         "/reports/national-export/",
+        f"/admin/snippets/courses/course/edit/{demo['course'].pk}/",
+        "/admin/snippets/courses/offering/add/",
     ]
     problems = audit_all(page, paths)
     assert not problems, "\n".join(problems)
