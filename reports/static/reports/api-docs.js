@@ -15,4 +15,18 @@
     docExpansion: "list",
     syntaxHighlight: false
   });
+
+  // Swagger UI renders a parameter's input or select without a label (WCAG 4.1.2): name each
+  // one after its parameter row, also for the rows it renders later (operations opened, "Try it out").
+  function nameParameterFields(root) {
+    root.querySelectorAll("tr[data-param-name]").forEach(function (row) {
+      row.querySelectorAll("input, select, textarea").forEach(function (field) {
+        if (!field.hasAttribute("aria-label") && !field.labels.length) {
+          field.setAttribute("aria-label", row.getAttribute("data-param-name"));
+        }
+      });
+    });
+  }
+  new MutationObserver(function () { nameParameterFields(target); })
+    .observe(target, { childList: true, subtree: true });
 })();
