@@ -338,3 +338,16 @@ def test_a_person_without_history_who_moves_gets_a_first_stretch_from_their_hiri
         ("SOC", dt.date(2021, 1, 4), dt.date(2025, 8, 31)),
         ("CA", dt.date(2025, 9, 1), None),
     ]
+
+
+def test_the_command_takes_the_effective_date_from_the_people_files_date(tmp_path):
+    import os
+
+    people = tmp_path / "p.csv"
+    people.write_bytes(people_csv([person_row("P1")]).read())
+    agencies = tmp_path / "a.csv"
+    agencies.write_bytes(agencies_csv().read())
+    written = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC).timestamp()  # 10:00 in Taipei
+    os.utime(people, (written, written))
+    call_command("sync_hr", "--agencies", str(agencies), "--people", str(people), stdout=StringIO())
+    assert HrSync.objects.get().effective_on == dt.date(2025, 3, 1)
