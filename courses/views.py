@@ -48,6 +48,8 @@ from courses.services.completion import revoke_completion
 from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
 from lms import params
+from lms.people import selectors as people_selectors
+from lms.people.forms import SubtreePeopleFilterForm
 from lms.people.models import Person
 from lms.people.roles import Role, has_role
 
@@ -214,14 +216,15 @@ def verify(request, code):
 
 @login_required
 def nominate(request, code: str):
+    """The officer's list of their subtree's people (search, agency filter, paging), each with a 薦送 button."""
     offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
     if not (has_role(request.user, Role.AGENCY_OFFICER) or has_role(request.user, Role.TRAINING_STAFF)):
         raise PermissionDenied
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         person = (
-            Person.objects.visible_to(request.user)
-            .filter(employee_number=form.cleaned_data["employee_number"].strip(), is_active=True)
+            people_selectors.people_to_nominate(request.user)
+            .filter(employee_number=form.cleaned_data["employee_number"].strip())
             .first()
         )
         try:
@@ -229,11 +232,26 @@ def nominate(request, code: str):
                 raise ValidationError({"employee_number": _("查無此員工編號，或不在您的機關範圍內。")})
             enrollment_services.nominate_person(offering=offering, person=person, officer_user=request.user)
             messages.success(request, _("已薦送 %(name)s。") % {"name": person.name})
-            return redirect("learning:nominate", code=code)
         except ValidationError as error:
             _flash_errors(request, error)
+        return redirect(_back(request, reverse("learning:nominate", args=[code])))
+    filters = SubtreePeopleFilterForm(request.GET or None, agencies=people_selectors.agencies_visible_to(request.user))
+    query, agency = "", None
+    if filters.is_valid():
+        query, agency = filters.cleaned_data["q"], filters.cleaned_data["agency"]
+    people = people_selectors.people_to_nominate(request.user, query=query, agency=agency)
+    page = Paginator(people, 25).get_page(request.GET.get("page"))
+    taken = set(
+        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
+        .filter(person__in=[p.pk for p in page])
+        .values_list("person_id", flat=True)
+    )
     nominated = offering.enrollments.filter(nominated_by=request.user).select_related("person")
-    return render(request, "courses/nominate.html", {"offering": offering, "form": form, "nominated": nominated})
+    return render(
+        request,
+        "courses/nominate.html",
+        {"offering": offering, "filters": filters, "page_obj": page, "taken": taken, "nominated": nominated},
+    )
 
 
 # --- Training staff ---------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from lms.people.models import Agency, Person
+from lms.people.models import Agency, Person, officer_subtree
 from lms.people.roles import Role, has_role
 
 
@@ -19,8 +19,7 @@ def is_staff(user) -> bool:
 
 
 def officer_agency(user) -> Agency | None:
-    officer = getattr(user, "agency_officer", None) if user.is_authenticated else None
-    return officer.agency if officer is not None and officer.is_current else None
+    return officer_subtree(user)
 
 
 def can_see_agency_reports(user) -> bool:

@@ -705,6 +705,11 @@ def _apply_transfers(plan: HrSyncPlan, agency_ids: dict[str, int]) -> None:
             person_id__in=ids[start : start + BATCH], ended_on__isnull=True
         ):
             open_stretches[membership.person_id] = membership
+    # People without an open stretch: a returning leaver has closed history (only a new stretch is
+    # opened); someone with no history at all gets a first stretch at the old agency.
+    without_open = [pk for pk in ids if pk not in open_stretches]
+    with_history = set(AgencyMembership.objects.filter(person_id__in=without_open).values_list("person_id", flat=True))
+    hired = dict(Person.objects.filter(pk__in=without_open).values_list("pk", "hired_on"))
     closing, retargeted, opening = [], [], []
     for pk, from_code, to_code in plan._transfers:
         current = open_stretches.get(pk)
@@ -714,14 +719,16 @@ def _apply_transfers(plan: HrSyncPlan, agency_ids: dict[str, int]) -> None:
             retargeted.append(current)
             continue
         if current is None:
-            opening.append(
-                AgencyMembership(
-                    person_id=pk,
-                    agency_id=agency_ids[from_code],
-                    started_on=UNKNOWN_START,
-                    ended_on=on - dt.timedelta(days=1),
+            first_start = plan._person_updates.get(pk, {}).get("hired_on", hired.get(pk)) or UNKNOWN_START
+            if pk not in with_history and first_start < on:
+                opening.append(
+                    AgencyMembership(
+                        person_id=pk,
+                        agency_id=agency_ids[from_code],
+                        started_on=first_start,
+                        ended_on=on - dt.timedelta(days=1),
+                    )
                 )
-            )
         else:
             current.ended_on = on - dt.timedelta(days=1)
             closing.append(current)

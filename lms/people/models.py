@@ -77,16 +77,29 @@ class PersonQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> PersonQuerySet:
         """The people a user may see: everyone for staff, their subtree for an officer, else themselves."""
-        from lms.people.roles import Role, has_role
-
         if not user.is_authenticated:
             return self.none()
-        if user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR):
+        if sees_everyone(user):
             return self
-        officer = getattr(user, "agency_officer", None)
-        if officer is not None and officer.is_current:
-            return self.for_agency_subtree(officer.agency)
+        agency = officer_subtree(user)
+        if agency is not None:
+            return self.for_agency_subtree(agency)
         return self.filter(user=user)
+
+
+def sees_everyone(user) -> bool:
+    """Training staff and administrators see every person and agency."""
+    from lms.people.roles import Role, has_role
+
+    return user.is_authenticated and (
+        user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR)
+    )
+
+
+def officer_subtree(user) -> Agency | None:
+    """The agency whose subtree an HR officer's current binding covers, or None (no binding, or ended)."""
+    officer = getattr(user, "agency_officer", None) if user.is_authenticated else None
+    return officer.agency if officer is not None and officer.is_current else None
 
 
 def for_agency_subtree_q(agency: Agency, prefix: str = "agency") -> Q:

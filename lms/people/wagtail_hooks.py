@@ -22,6 +22,7 @@ class PersonViewSet(SnippetViewSet):
         FieldPanel("agency"),
         FieldRowPanel([FieldPanel("rank_series"), FieldPanel("grade"), FieldPanel("is_supervisor")]),
         FieldRowPanel([FieldPanel("employment_type"), FieldPanel("is_active")]),
+        FieldRowPanel([FieldPanel("hired_on"), FieldPanel("left_on")]),
         FieldPanel("user"),
     ]
 
@@ -35,11 +36,11 @@ class AgencyViewSet(SnippetViewSet):
     model = Agency
     icon = "group"
     menu_label = _("機關")
-    list_display = ["code", "name", "kind", "depth"]
-    list_filter = ["kind"]
+    list_display = ["code", "name", "kind", "depth", "is_active"]
+    list_filter = ["kind", "is_active"]
     search_fields = ["code", "name"]
     ordering = ["path"]
-    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("kind")]
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("kind"), FieldPanel("is_active")]
     add_to_admin_menu = False
     inspect_view_enabled = True
 
@@ -48,12 +49,18 @@ class AgencyViewSet(SnippetViewSet):
 
 
 class AgencyOfficerViewSet(SnippetViewSet):
+    """Who is bound where: a binding ended by the HR sync (the officer left) stays listed with its end date."""
+
     model = AgencyOfficer
     icon = "key"
     menu_label = _("機關人事人員")
-    list_display = ["user", "agency"]
-    search_fields = ["user__username", "agency__name"]
-    panels = [FieldPanel("user"), FieldPanel("agency")]
+    list_display = ["user", "agency", "ended_on"]
+    list_filter = ["agency__kind"]
+    search_fields = ["user__username", "agency__name", "agency__code"]
+    panels = [FieldPanel("user"), FieldPanel("agency"), FieldPanel("ended_on")]
+
+    def get_queryset(self, request):
+        return AgencyOfficer.objects.select_related("user", "agency").order_by("ended_on", "agency__path")
 
 
 class PeopleViewSetGroup(SnippetViewSetGroup):

@@ -315,3 +315,39 @@ def test_a_header_with_english_aliases_and_extra_columns_is_accepted():
     rows = [[*row, "x"] for row in AGENCIES]
     result = sync(csv_file("agencies.csv", header, rows))
     assert not result.plan.errors and Agency.objects.count() == 5
+
+
+def test_a_leaver_who_returns_at_another_agency_gets_one_new_stretch_there():
+    sync(agencies_csv(), people_csv([person_row("P1", 離職日期="114/01/31")]), on=dt.date(2025, 2, 1))
+    sync(agencies_csv(), people_csv([person_row("P1", agency="CA")]), on=dt.date(2025, 9, 1))
+    person = Person.objects.get()
+    assert person.is_active and person.agency.code == "CA"
+    assert list(person.memberships.values_list("agency__code", "started_on", "ended_on")) == [
+        ("SOC", dt.date(2021, 1, 4), dt.date(2025, 1, 31)),
+        ("CA", dt.date(2025, 9, 1), None),
+    ]
+
+
+def test_a_person_without_history_who_moves_gets_a_first_stretch_from_their_hiring_date():
+    agency = Agency.add_root(code="SOC", name="社會局", kind=AgencyKind.FIRST_LEVEL)
+    Agency.add_root(code="CA", name="民政局", kind=AgencyKind.FIRST_LEVEL)
+    Person.objects.create(employee_number="P1", name="甲", agency=agency, employment_type="civil_servant")
+    sync(None, people_csv([person_row("P1", agency="CA", 到職日期="110/01/04")]), on=dt.date(2025, 9, 1))
+    person = Person.objects.get()
+    assert list(person.memberships.values_list("agency__code", "started_on", "ended_on")) == [
+        ("SOC", dt.date(2021, 1, 4), dt.date(2025, 8, 31)),
+        ("CA", dt.date(2025, 9, 1), None),
+    ]
+
+
+def test_the_command_takes_the_effective_date_from_the_people_files_date(tmp_path):
+    import os
+
+    people = tmp_path / "p.csv"
+    people.write_bytes(people_csv([person_row("P1")]).read())
+    agencies = tmp_path / "a.csv"
+    agencies.write_bytes(agencies_csv().read())
+    written = dt.datetime(2025, 3, 1, 2, 0, tzinfo=dt.UTC).timestamp()  # 10:00 in Taipei
+    os.utime(people, (written, written))
+    call_command("sync_hr", "--agencies", str(agencies), "--people", str(people), stdout=StringIO())
+    assert HrSync.objects.get().effective_on == dt.date(2025, 3, 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
 
 from lms.people.hr_files import parse_hr_date
 from lms.people.hr_sync import HrSyncPlan, run_hr_sync
@@ -25,13 +26,20 @@ def _date(text: str) -> dt.date:
         raise CommandError(f"--on: not a date: {text}") from error
 
 
+def _file_date(path: Path) -> dt.date:
+    """The day the HR system wrote the file (its modification time, Taipei time)."""
+    return timezone.localdate(dt.datetime.fromtimestamp(path.stat().st_mtime, tz=dt.UTC))
+
+
 class Command(BaseCommand):
     help = "Sync agencies and people from the HR system's CSV or XLSX files (all or nothing)."
 
     def add_arguments(self, parser):
         parser.add_argument("--agencies", type=Path, help="機關檔 (CSV or XLSX)")
         parser.add_argument("--people", type=Path, help="人員檔 (CSV or XLSX)")
-        parser.add_argument("--on", type=_date, help="effective date of transfers and leavers (default: today)")
+        parser.add_argument(
+            "--on", type=_date, help="effective date of transfers and leavers (default: the people file's date)"
+        )
         parser.add_argument("--dry-run", action="store_true", help="print what would change, change nothing")
         parser.add_argument(
             "--complete-roster",
@@ -57,7 +65,7 @@ class Command(BaseCommand):
             try:
                 result = run_hr_sync(
                     **files,
-                    on=options["on"],
+                    on=options["on"] or _file_date(options["people"] or options["agencies"]),
                     complete_roster=options["complete_roster"],
                     dry_run=options["dry_run"],
                     source=HrSync.Source.COMMAND,
