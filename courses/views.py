@@ -45,6 +45,7 @@ from courses.services.completion import revoke_completion
 from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
 from lms import params
+from lms.audit.services import Channel, record_access
 from lms.people.models import Person
 from lms.people.roles import Role, has_role
 
@@ -183,6 +184,8 @@ def certificate_pdf(request, pk: int):
     certificate = get_object_or_404(Certificate.objects.select_related("person", "track"), pk=pk)
     if certificate.person.user_id != request.user.pk and not has_role(request.user, Role.TRAINING_STAFF):
         raise PermissionDenied
+    record_access(request=request, what="learning.certificate.pdf", channel=Channel.DOWNLOAD,
+                  people=[certificate.person], scope=f"certificate={certificate.number}")
     verify_url = request.build_absolute_uri(reverse("learning:verify", args=[certificate.verification_code]))
     pdf = documents.certificate_pdf(certificate, verify_url=verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -464,6 +467,8 @@ def person_records(request):
     completions = (
         person.completions.select_related("course", "offering").order_by("-completed_at") if person else []
     )
+    if person is not None:
+        record_access(request=request, what="learning.person_records", channel=Channel.PAGE, people=[person])
     return render(
         request, "courses/person_records.html", {"number": number, "person": person, "completions": completions}
     )

@@ -15,4 +15,5 @@ urlpatterns = [
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),
     path("runs/<int:pk>/download/", views.run_download, name="run_download"),
     path("national-export/", views.national_export_view, name="national_export"),
+    path("api-token/", views.api_token, name="api_token"),
 ]

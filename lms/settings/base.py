@@ -38,6 +38,7 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one w
 INSTALLED_APPS = [
     "lms",
     "lms.people",
+    "lms.audit",
     "courses",
     "xapi",
     "cms",
@@ -59,7 +60,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -205,7 +206,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -216,6 +217,14 @@ SPECTACULAR_SETTINGS = {
     # Its deploy check builds a schema of the whole URL tree, Wagtail's own admin API included,
     # and warns about views that are not ours; our schema (reports.api.schema_urls) is tested.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is not public
+}
+# Agency API tokens (django-rest-knox): stored as SHA-512 digests, never in clear; each expires
+# after AGENCY_API_TOKEN_DAYS and can be revoked by its officer (reports.services.tokens).
+REST_KNOX = {
+    "TOKEN_TTL": __import__("datetime").timedelta(days=env.int("AGENCY_API_TOKEN_DAYS", default=90)),
+    "TOKEN_PREFIX": "lms_",
+    "AUTO_REFRESH": False,
 }
 
 LOGGING = {
