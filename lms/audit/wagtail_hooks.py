@@ -4,9 +4,20 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permission_policies import ModelPermissionPolicy
 
 import tabular
 from lms.audit.models import AccessEntry
+
+
+class ReadOnlyPermissionPolicy(ModelPermissionPolicy):
+    """Viewing is the only action on the audit, even for superusers: it is append-only."""
+
+    def user_has_permission(self, user, action):
+        return action == "view" and super().user_has_permission(user, action)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action)
 
 
 class AccessEntryIndexView(generic.IndexView):
@@ -38,6 +49,10 @@ class AccessEntryViewSet(ModelViewSet):
     inspect_view_fields = [*list_export]
     list_per_page = 50
     form_fields = ["what"]  # required by ModelViewSet; the add/edit views are not routed (below)
+
+    @property
+    def permission_policy(self):
+        return ReadOnlyPermissionPolicy(self.model)
 
     def get_urlpatterns(self):
         # Read and export only: no add, edit, copy or delete view is reachable.

@@ -34,6 +34,26 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 _proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
+# Content-Security-Policy (django-csp): our pages load scripts and styles from our own static
+# files only (no inline script or style of ours, no CDN). Wagtail's admin sets style attributes
+# from its own scripts, so style-src allows 'unsafe-inline'; under /admin/ only, script-src also
+# allows Wagtail's own inline scripts (lms.middleware.WagtailAdminCSPMiddleware). Checked in a
+# browser on the site and the admin: tests/browser/test_csp_browser.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "lms",
@@ -75,6 +95,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lms.middleware.PersonalDataNoStoreMiddleware",
     "lms.middleware.ApiLaneMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lms.middleware.WagtailAdminCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -200,6 +222,8 @@ LMS_PDF_FONT_INDEX = env.int("LMS_PDF_FONT_INDEX", default=0)
 
 WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would ask releases.wagtail.org from an intranet browser
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no avatar look-ups on an outside host (intranet; and the CSP refuses them)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 

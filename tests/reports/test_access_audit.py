@@ -143,3 +143,9 @@ def test_only_administrators_see_the_audit_and_nobody_edits_it(client, city):
     pk = AccessEntry.objects.get().pk
     for url in (f"/admin/access_audit/edit/{pk}/", f"/admin/access_audit/delete/{pk}/", "/admin/access_audit/new/"):
         assert client.get(url).status_code == 404
+    superuser = UserFactory()
+    superuser.is_superuser = True
+    superuser.save()
+    client.force_login(superuser)
+    index = client.get("/admin/access_audit/")
+    assert index.status_code == 200 and "/admin/access_audit/edit/" not in index.content.decode()
