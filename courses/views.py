@@ -312,7 +312,7 @@ def mark_attendance(request, code: str, session_id: int):
 @require_POST
 def upload_roster(request, code: str):
     offering = get_object_or_404(Offering, code=code)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, kind="roster")
     if not form.is_valid():
         for message in form.errors.get("file", []):
             messages.error(request, message)
@@ -330,7 +330,7 @@ def upload_roster(request, code: str):
 @require_POST
 def upload_meeting_report(request, code: str, session_id: int):
     session = get_object_or_404(Session, pk=session_id, offering__code=code)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, kind="meeting_report")
     if not form.is_valid():
         for message in form.errors.get("file", []):
             messages.error(request, message)
@@ -423,7 +423,7 @@ def assessment_results(request, pk: int):
     assessment = get_object_or_404(Assessment.objects.select_related("track"), pk=pk)
     form = AssessmentResultForm(request.POST or None)
     if request.method == "POST" and "file" in request.FILES:
-        upload = UploadForm(request.POST, request.FILES)
+        upload = UploadForm(request.POST, request.FILES, kind="assessment_results")
         if upload.is_valid():
             try:
                 count = imports.import_assessment_results(

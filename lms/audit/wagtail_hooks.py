@@ -5,6 +5,7 @@ from wagtail import hooks
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 import tabular
 from lms.audit.models import AccessEntry
@@ -50,10 +51,6 @@ class AccessEntryViewSet(ModelViewSet):
     list_per_page = 50
     form_fields = ["what"]  # required by ModelViewSet; the add/edit views are not routed (below)
 
-    @property
-    def permission_policy(self):
-        return ReadOnlyPermissionPolicy(self.model)
-
     def get_urlpatterns(self):
         # Read and export only: no add, edit, copy or delete view is reachable.
         return [
@@ -64,6 +61,9 @@ class AccessEntryViewSet(ModelViewSet):
 
     def get_add_url(self):  # wagtail looks for it when drawing the index header
         return None
+
+
+register_permission_policy(AccessEntry, ReadOnlyPermissionPolicy(AccessEntry))
 
 
 @hooks.register("register_admin_viewset")
