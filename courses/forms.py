@@ -9,17 +9,30 @@ from courses.models import Course, CourseEvaluation, ExternalActivity
 
 UPLOAD_EXTENSIONS = (".csv", ".xlsx")
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+# Size limit per kind of upload (docs/data-protection.md): a class roster or a results file of
+# 20,000 rows fits in 2 MB; meeting-tool reports (Teams' UTF-16) are larger per row.
+UPLOAD_LIMITS = {
+    "roster": 2 * 1024 * 1024,
+    "meeting_report": 5 * 1024 * 1024,
+    "assessment_results": 2 * 1024 * 1024,
+}
 
 
 class UploadForm(forms.Form):
     file = forms.FileField(label=_("檔案（CSV 或 XLSX）"))
 
+    def __init__(self, *args, kind: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_bytes = UPLOAD_LIMITS[kind] if kind else MAX_UPLOAD_BYTES
+
     def clean_file(self):
         uploaded = self.cleaned_data["file"]
         if not uploaded.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise forms.ValidationError(_("只接受 CSV 或 XLSX 檔案。"))
-        if uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("檔案不可超過 10 MB。"))
+        if uploaded.size > self.max_bytes:
+            raise forms.ValidationError(
+                _("檔案不可超過 %(mb)s MB。") % {"mb": f"{self.max_bytes / (1024 * 1024):g}"}
+            )
         return uploaded
 
 

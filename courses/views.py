@@ -48,6 +48,7 @@ from courses.services.completion import revoke_completion
 from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
 from lms import params
+from lms.audit.services import Channel, record_access
 from lms.people import selectors as people_selectors
 from lms.people.forms import SubtreePeopleFilterForm
 from lms.people.models import Person
@@ -192,6 +193,8 @@ def certificate_pdf(request, pk: int):
     certificate = get_object_or_404(Certificate.objects.select_related("person", "track"), pk=pk)
     if certificate.person.user_id != request.user.pk and not has_role(request.user, Role.TRAINING_STAFF):
         raise PermissionDenied
+    record_access(request=request, what="learning.certificate.pdf", channel=Channel.DOWNLOAD,
+                  people=[certificate.person], scope=f"certificate={certificate.number}")
     verify_url = request.build_absolute_uri(reverse("learning:verify", args=[certificate.verification_code]))
     pdf = documents.certificate_pdf(certificate, verify_url=verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -345,7 +348,7 @@ def mark_attendance(request, code: str, session_id: int):
 @require_POST
 def upload_roster(request, code: str):
     offering = get_object_or_404(Offering, code=code)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, kind="roster")
     if not form.is_valid():
         for message in form.errors.get("file", []):
             messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
@@ -363,7 +366,7 @@ def upload_roster(request, code: str):
 @require_POST
 def upload_meeting_report(request, code: str, session_id: int):
     session = get_object_or_404(Session, pk=session_id, offering__code=code)
-    form = UploadForm(request.POST, request.FILES)
+    form = UploadForm(request.POST, request.FILES, kind="meeting_report")
     if not form.is_valid():
         for message in form.errors.get("file", []):
             messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
@@ -460,7 +463,7 @@ def assessment_results(request, pk: int):
     assessment = get_object_or_404(Assessment.objects.select_related("track"), pk=pk)
     form = AssessmentResultForm(request.POST or None)
     if request.method == "POST" and "file" in request.FILES:
-        upload = UploadForm(request.POST, request.FILES)
+        upload = UploadForm(request.POST, request.FILES, kind="assessment_results")
         if upload.is_valid():
             try:
                 count = imports.import_assessment_results(
@@ -507,6 +510,8 @@ def person_records(request):
     completions = (
         person.completions.select_related("course", "offering").order_by("-completed_at") if person else []
     )
+    if person is not None:
+        record_access(request=request, what="learning.person_records", channel=Channel.PAGE, people=[person])
     return render(
         request, "courses/person_records.html", {"number": number, "person": person, "completions": completions}
     )

@@ -16,4 +16,5 @@ urlpatterns = [
     path("runs/<int:pk>/download/", views.run_download, name="run_download"),
     path("runs/<int:pk>/retry/", views.retry_run, name="run_retry"),
     path("national-export/", views.national_export_view, name="national_export"),
+    path("api-token/", views.api_token, name="api_token"),
 ]

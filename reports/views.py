@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -15,11 +16,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Offering
 from lms import params
+from lms.audit.services import Channel, record_access
 from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
 from reports.models import NationalIdExport, ReportRun
-from reports.services import national_export, runs
+from reports.services import national_export, runs, tokens
 
 FORMATS = ("csv", "xlsx")
 PEOPLE_PER_PAGE = 50
@@ -43,6 +45,10 @@ def scope_from(request) -> Agency | None:
         return scoping.resolve_agency(request.user, request.GET.get("agency") or None)
     except Agency.DoesNotExist:
         raise Http404(_("查無此機關。")) from None
+
+
+def _scope(agency: Agency | None, year: int) -> str:
+    return f"agency={agency.code if agency else 'city'} year={year}"
 
 
 def download(table: str, rows: list[dict], file_format: str, filename: str) -> HttpResponse:
@@ -110,6 +116,9 @@ def compliance(request):
             raise BadRequest(_("table 必須是 agencies 或 noncompliant。"))
         key = "compliance_agencies" if table == "agencies" else "noncompliant"
         name = f"{key}-{year}-{agency.code if agency else 'city'}"
+        if key == "noncompliant":
+            record_access(request=request, what=f"reports.noncompliant.{file_format}", channel=Channel.DOWNLOAD,
+                          people=[p["person_id"] for p in report.people], scope=_scope(agency, year))
         return download(key, exports.FLATTENERS[key](report), file_format, name)
     roots = [row for row in report.agencies if row["level"] == 0]
     totals = []
@@ -133,6 +142,8 @@ def compliance(request):
     query = request.GET.get("q", "")
     people = report.people_matching(rule_code=rule_code, query=query)
     people_page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
+    record_access(request=request, what="reports.noncompliant.page", channel=Channel.PAGE,
+                  people=[p["person_id"] for p in people_page.object_list], scope=_scope(agency, year))
     return render(
         request,
         "reports/compliance.html",
@@ -160,6 +171,8 @@ def learner(request):
     file_format = parse_format(request.GET.get("format"))
     person = scoping.resolve_learner(request.user, request.GET.get("person") or None)
     report = builders.build_learner_report(person=person, year=year)
+    record_access(request=request, what=f"reports.learner.{file_format or 'page'}",
+                  channel=Channel.DOWNLOAD if file_format else Channel.PAGE, people=[person], scope=f"year={year}")
     if file_format:
         return download(
             "learner", exports.person_rows(year, report.rules), file_format, f"learner-{year}-{person.employee_number}"
@@ -288,6 +301,9 @@ def run_download(request, pk: int):
     run = _own_run(request, pk)
     if run.status != ReportRun.Status.DONE or not run.file:
         raise Http404
+    if run.kind == ReportRun.Kind.NONCOMPLIANT:  # the only run whose file names people
+        record_access(request=request, what=f"reports.run.{run.kind}", channel=Channel.DOWNLOAD,
+                      scope=f"run={run.pk} {_scope(run.agency, run.year)}", person_count=0)
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
 
 
@@ -356,6 +372,15 @@ def national_export_view(request):
             except ValidationError as error:
                 errors.extend(m for messages in error.message_dict.values() for m in messages)
             else:
+                audit = upload.audit
+                period = (
+                    f"offering={audit.offering.code}"
+                    if audit.offering
+                    else f"period={audit.period_start}..{audit.period_end}"
+                )
+                record_access(request=request, what="reports.national_export", channel=Channel.DOWNLOAD,
+                              people=sorted({row.person.pk for row in plan.rows}),
+                              scope=f"export={audit.pk} {audit.kind} {period}", person_count=audit.person_count)
                 response = HttpResponse(upload.content, content_type=upload.content_type)
                 response["Content-Disposition"] = f'attachment; filename="{upload.filename}"'
                 return response
@@ -378,3 +403,27 @@ def national_export_view(request):
 def api_docs(request):
     """The agency API's documentation: how to call it, and Swagger UI over its OpenAPI description."""
     return render(request, "reports/api_docs.html", _year_context(timezone.localdate().year))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def api_token(request):
+    """The officer's own agency API token: issue (shown once), see its expiry, revoke."""
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "issue":
+            new_key = tokens.issue_api_token(user=request.user).key
+        elif action == "revoke":
+            tokens.revoke_api_tokens(user=request.user)
+            messages.success(request, _("已撤銷您的 API 金鑰。"))
+            return redirect("reports:api_token")
+        else:
+            raise BadRequest(_("action：必須是 issue 或 revoke。"))
+    return render(
+        request,
+        "reports/api_token.html",
+        {"tokens": tokens.live_api_tokens(user=request.user), "new_key": new_key},
+    )

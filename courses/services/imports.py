@@ -42,6 +42,7 @@ from courses.services import RowErrors
 from courses.services.attendance import ATTENDING_STATUSES, record_session_roster
 from courses.services.certification import record_assessment_result
 from lms.people.models import Person
+from tabular import reading
 
 MAX_ROWS = 20_000
 
@@ -83,20 +84,19 @@ def read_rows(uploaded) -> list[list[str]]:
     name = (getattr(uploaded, "name", "") or "").lower()
     data = uploaded.read()
     if name.endswith(".xlsx") or data[:2] == b"PK":
-        from openpyxl import load_workbook
-
+        # Streamed, with the row limit enforced while reading; zip bombs refused (tabular.reading).
         try:
-            sheet = load_workbook(io.BytesIO(data), read_only=True, data_only=True).active
-        except Exception as error:  # noqa: BLE001 — openpyxl raises many kinds for a broken file
-            raise ValidationError({"file": _("無法讀取 XLSX 檔案。")}) from error
-        rows = [[_cell(v) for v in row] for row in sheet.iter_rows(values_only=True)]
-    else:
-        text = _decode(data)
-        head = "\n".join(text.splitlines()[:30])  # Teams puts a one-column title line first
-        delimiter = "\t" if head.count("\t") > head.count(",") else ","
-        rows = [[c.strip() for c in row] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
-    if len(rows) > MAX_ROWS:
-        raise ValidationError({"file": _("檔案超過 %(n)s 列。") % {"n": MAX_ROWS}})
+            return reading.read_xlsx_rows(data, max_rows=MAX_ROWS, cell=_cell)
+        except reading.UnreadableFile as error:
+            raise ValidationError({"file": str(error)}) from error
+    text = _decode(data)
+    head = "\n".join(text.splitlines()[:30])  # Teams puts a one-column title line first
+    delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    rows = []
+    for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+        rows.append([c.strip() for c in row])
+        if len(rows) > MAX_ROWS:
+            raise ValidationError({"file": _("檔案超過 %(n)s 列。") % {"n": MAX_ROWS}})
     return rows
 
 

@@ -3,9 +3,26 @@
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
+from lms.audit.services import Channel, record_access
 from lms.people.models import Agency, AgencyOfficer, Person
+
+
+class AuditedPersonEditView(EditView):
+    """Opening a person's page in the admin is an access to their data (docs/data-protection.md)."""
+
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_access(request=request, what="admin.person.edit", channel=Channel.ADMIN, people=[self.object])
+        return response
+
+
+class AuditedPersonInspectView(InspectView):
+    def get(self, request, *args, **kwargs):
+        response = super().get(request, *args, **kwargs)
+        record_access(request=request, what="admin.person.inspect", channel=Channel.ADMIN, people=[self.object])
+        return response
 
 
 class PersonViewSet(SnippetViewSet):
@@ -16,6 +33,8 @@ class PersonViewSet(SnippetViewSet):
     list_filter = ["employment_type", "rank_series", "is_supervisor", "is_active"]
     search_fields = ["employee_number", "name", "email"]
     list_per_page = 50
+    edit_view_class = AuditedPersonEditView
+    inspect_view_class = AuditedPersonInspectView
     panels = [
         FieldRowPanel([FieldPanel("employee_number"), FieldPanel("name")]),
         FieldPanel("email"),

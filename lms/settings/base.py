@@ -35,11 +35,32 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = env.bool("SECURE_COOKIES", default=
 _proxy_ssl_header = env.list("SECURE_PROXY_SSL_HEADER", default=[])
 SECURE_PROXY_SSL_HEADER = tuple(_proxy_ssl_header) if len(_proxy_ssl_header) == 2 else None
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)  # one working day
+# Content-Security-Policy (django-csp): our pages load scripts and styles from our own static
+# files only (no inline script or style of ours, no CDN). Wagtail's admin sets style attributes
+# from its own scripts, so style-src allows 'unsafe-inline'; under /admin/ only, script-src also
+# allows Wagtail's own inline scripts (lms.middleware.WagtailAdminCSPMiddleware). Checked in a
+# browser on the site and the admin: tests/browser/test_csp_browser.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "frame-ancestors": ["'self'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    },
+}
 
 INSTALLED_APPS = [
     "lms",
     "lms.people",
     "lms.deliveries",
+    "lms.audit",
     "courses",
     "xapi",
     "cms",
@@ -61,7 +82,7 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
     "drf_spectacular",
     "axes",
     "mozilla_django_oidc",
@@ -78,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "lms.middleware.PersonalDataNoStoreMiddleware",
     "lms.middleware.ApiLaneMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lms.middleware.WagtailAdminCSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -263,7 +286,7 @@ WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "z
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -277,6 +300,14 @@ SPECTACULAR_SETTINGS = {
     # Its deploy check builds a schema of the whole URL tree, Wagtail's own admin API included,
     # and warns about views that are not ours; our schema (reports.api.schema_urls) is tested.
     "ENABLE_DJANGO_DEPLOY_CHECK": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],  # the schema is not public
+}
+# Agency API tokens (django-rest-knox): stored as SHA-512 digests, never in clear; each expires
+# after AGENCY_API_TOKEN_DAYS and can be revoked by its officer (reports.services.tokens).
+REST_KNOX = {
+    "TOKEN_TTL": __import__("datetime").timedelta(days=env.int("AGENCY_API_TOKEN_DAYS", default=90)),
+    "TOKEN_PREFIX": "lms_",
+    "AUTO_REFRESH": False,
 }
 
 LOGGING = {

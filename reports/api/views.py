@@ -16,6 +16,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from lms.audit.services import Channel, record_access
 from lms.people.models import Agency
 from reports import builders, exports, scoping
 from reports.api.renderers import CSVRenderer
@@ -44,6 +45,7 @@ ROWS = {
 class ReportAPIView(APIView):
     renderer_classes = [JSONRenderer, CSVRenderer]
     table = ""
+    names_people = False  # rows that name people are recorded in the access audit (lms.audit)
 
     def build(self, *, year: int, agency: Agency | None):
         raise NotImplementedError
@@ -71,6 +73,10 @@ class ReportAPIView(APIView):
             "agency": agency.code if agency else None,
             "rows": self.rows(report),
         }
+        if self.names_people:
+            scope = f"agency={agency.code if agency else 'city'} year={year}"
+            record_access(request=request, what=f"api.{self.table}", channel=Channel.API,
+                          people=[row["person_id"] for row in payload["rows"]], scope=scope)
         return Response(payload, status=status.HTTP_200_OK)
 
 
@@ -99,6 +105,7 @@ class NoncompliantAPIView(ReportAPIView):
     """The people who have not met a rule, with what they still miss."""
 
     table = "noncompliant"
+    names_people = True
 
     def build(self, *, year, agency):
         return builders.build_compliance_report(year=year, agency=agency)

@@ -1,4 +1,7 @@
-"""python manage.py issue_agency_token <username> — the agency API token of an officer (or staff)."""
+"""python manage.py issue_agency_token <username> — a new agency API token of an officer (or staff).
+
+The token is printed once (only its digest is stored) and replaces the account's previous one.
+"""
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -7,7 +10,7 @@ from reports.services.tokens import issue_api_token
 
 
 class Command(BaseCommand):
-    help = "Create (or show) the REST API token of an agency officer or training staff account."
+    help = "Issue a new agency API token (replacing the previous one) for an agency officer or training staff account."
 
     def add_arguments(self, parser):
         parser.add_argument("username")
@@ -20,4 +23,6 @@ class Command(BaseCommand):
             token = issue_api_token(user=user)
         except PermissionError as error:
             raise CommandError(str(error)) from error
+        if token.expiry:
+            self.stderr.write(f"expires {token.expiry:%Y-%m-%d %H:%M %Z}")
         self.stdout.write(token.key)
