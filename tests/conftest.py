@@ -59,3 +59,15 @@ def redis_down():
         yield
 
 
+
+
+@pytest.fixture
+def platform_auth(db):
+    """HTTP Basic headers of an outside e-learning platform's xAPI credential."""
+    import base64
+
+    from xapi import api as xapi_api
+
+    credential, secret = xapi_api.get_or_create_credential("e等公務園", ["statements/write", "statements/read"])
+    token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
+    return {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
