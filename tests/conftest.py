@@ -16,6 +16,9 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (DATABASE_URL)"))
         if "celery_worker" in item.keywords and not with_redis:
             item.add_marker(pytest.mark.skip(reason="needs Redis (REDIS_URL) for a real worker"))
+        if "fault" in item.keywords and not os.environ.get("LMS_FAULT_TESTS"):
+            # They stop and restart the lane's services: only scripts/test.sh's serial fault step runs them.
+            item.add_marker(pytest.mark.skip(reason="fault test: run by scripts/test.sh with LMS_FAULT_TESTS=1"))
 
 
 @pytest.fixture
