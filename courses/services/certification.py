@@ -125,7 +125,7 @@ def record_assessment_result(
 def barred_reasons(*, person: Person, track: CertificationTrack) -> list[str]:
     """Why a person may not sit the track's exam: a required course with too little attendance.
 
-    Procurement: missing more than 1/10 of the hours bars the exam (docs/domain.md), i.e.
+    Procurement: missing more than 1/10 of the hours bars the exam (docs/integrity.md), i.e.
     attendance below the track's min_attendance_percent, whether the course still credited
     hours (a completion below the track's bar) or not (an enrolment not completed).
     """
