@@ -69,6 +69,11 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     trainee_page.wait_for_url(f"{live_server.url}/learning/")
     assert "已錄取" in trainee_page.inner_text(f"#enrollments tr[data-offering-code='{offering.code}'] .status")
 
+    # The class takes place: attendance can only be recorded once a session has started (docs/integrity.md).
+    held = timezone.localdate() - dt.timedelta(days=1)
+    offering.sessions.update(date=held)
+    type(offering).objects.filter(pk=offering.pk).update(start_date=held, end_date=held)
+
     staff_page = new_page()
     login(staff_page, live_server.url, staff)
     staff_page.goto(f"{live_server.url}/learning/staff/offerings/{offering.code}/")
