@@ -68,3 +68,9 @@ class AssessmentResultForm(forms.Form):
     score = forms.DecimalField(label=_("分數"), max_digits=6, decimal_places=2)
     taken_on = forms.DateField(label=_("測驗日期"), widget=forms.DateInput(attrs={"type": "date"}))
     subject_scores = forms.CharField(label=_("科目分數（科目:分數;…）"), required=False)
+    barred_override_reason = forms.CharField(
+        label=_("缺課仍予登錄理由"),
+        max_length=300,
+        required=False,
+        help_text=_("學員缺課超過規定時，成績不予登錄；確有理由仍須登錄者請填寫。"),
+    )

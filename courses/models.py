@@ -726,6 +726,8 @@ class AssessmentResult(models.Model):
     taken_on = models.DateField(_("測驗日期"))
     is_current = models.BooleanField(_("有效"), default=True)
     statement_id = models.UUIDField(_("xAPI 陳述 ID"), unique=True)
+    # A barred trainee's result is refused unless staff record why it is accepted (docs/integrity.md).
+    barred_override_reason = models.CharField(_("缺課仍予登錄理由"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

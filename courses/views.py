@@ -489,6 +489,7 @@ def assessment_results(request, pk: int):
                 taken_on=form.cleaned_data["taken_on"],
                 subject_scores=imports._subject_scores(form.cleaned_data["subject_scores"]),
                 recorded_by=request.user,
+                barred_override_reason=form.cleaned_data["barred_override_reason"],
             )
             messages.success(request, _("已登錄成績。"))
             return redirect("learning:assessment", pk=pk)

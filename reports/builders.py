@@ -154,7 +154,7 @@ class CertificationReport:
 def build_certification_report(
     *, year: int, agency: Agency | None = None, today: dt.date | None = None
 ) -> CertificationReport:
-    """Per track, offering and agency: trained, sat, passed, pass rates, certificates issued and expiring."""
+    """Per track, offering and agency: trained, barred, sat, passed, pass rates, certificates issued and expiring."""
     as_of = selectors.report_date(year, today)
     agencies = frames.to_frame(selectors.agency_columns(), {"agency_id": "int64", "path": "str"})
     people_qs = selectors.scoped_people(agency, as_of=as_of)
@@ -176,7 +176,9 @@ def build_certification_report(
         },
     )
     tracks_cols, links_cols = selectors.track_columns()
-    tracks = frames.to_frame(tracks_cols, {"track_id": "float64", "validity_months": "float64"})
+    tracks = frames.to_frame(
+        tracks_cols, {"track_id": "float64", "validity_months": "float64", "min_attendance_percent": "float64"}
+    )
     links = frames.to_frame(links_cols, {"track_id": "float64", "course_id": "float64"})
     placed = people[["person_id", "agency_id"]]
     records = records.merge(placed, on="person_id")

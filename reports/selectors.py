@@ -100,6 +100,7 @@ RECORD_FIELDS = {
     "track_id": "track_id",
     "modality": "modality",
     "hours": "credited_hours",
+    "scheduled_hours": "scheduled_hours",
     "year": "year",
     "verb": "verb",
     "occurred_on": "occurred_on",
@@ -158,8 +159,8 @@ def offering_columns() -> Columns:
 
 def track_columns() -> tuple[Columns, Columns]:
     tracks = Columns(
-        names=["track_id", "validity_months"],
-        rows=list(CertificationTrack.objects.values_list("pk", "validity_months")),
+        names=["track_id", "validity_months", "min_attendance_percent"],
+        rows=list(CertificationTrack.objects.values_list("pk", "validity_months", "min_attendance_percent")),
     )
     through = CertificationTrack.required_courses.through
     links = Columns(

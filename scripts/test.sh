@@ -51,4 +51,7 @@ if [ "$SQLITE_ONLY" = 0 ]; then
   export SECRET_KEY="test-only-$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')"
   echo "==> pytest on PostgreSQL + Redis (real Celery worker)"
   "$VENV/bin/pytest" -p no:cacheprovider -n 2 "${PYTEST_ARGS[@]}"
+  echo "==> fault tests on PostgreSQL + Redis (stop/restart the services; serial, once)"
+  LMS_FAULT_TESTS=1 "$VENV/bin/pytest" -p no:cacheprovider -m fault "${PYTEST_ARGS[@]:-tests/faults}" \
+    || [ $? -eq 5 ]  # 5: the chosen tests include no fault test
 fi

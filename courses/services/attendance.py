@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import statements
-from courses.models import Attendance, AttendanceSource, AttendanceStatus, Enrollment, LeaveKind, Session
+from courses.models import Attendance, AttendanceSource, AttendanceStatus, Enrollment, LeaveKind, Offering, Session
 from courses.services import RowErrors
 from courses.services.completion import evaluate_enrollment
 from xapi import api as xapi_api
@@ -125,9 +125,20 @@ def record_attendance(
         recorded_by=recorded_by, now=now, leave_kind=leave_kind,
     )
     with transaction.atomic():
+        _lock_offerings([session.offering_id])
         attendance = _store(attendance, now=now)
         evaluate_enrollment(enrollment=enrollment, now=now)
     return attendance
+
+
+def _lock_offerings(offering_ids) -> None:
+    """Attendance of one offering is recorded one import at a time.
+
+    Two imports of the same file at the same moment would both find no current row and both
+    insert; the second to commit would hit attendance_one_current (a 500). Holding the offering's
+    row lock makes the second wait, then find the rows already there (unchanged: nothing to do).
+    """
+    list(Offering.objects.select_for_update().filter(pk__in=sorted(set(offering_ids))).values_list("pk", flat=True))
 
 
 def record_session_roster(
@@ -156,6 +167,7 @@ def record_session_roster(
     if errors:
         raise RowErrors(errors)
     with transaction.atomic():
+        _lock_offerings([attendance.session.offering_id for attendance in built])
         stored = [_store(attendance, now=now) for attendance in built]
         for enrollment in {a.enrollment_id: a.enrollment for a in stored}.values():
             evaluate_enrollment(enrollment=enrollment, now=now)

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from courses import statements
-from courses.models import Assessment, AssessmentResult, Certificate, CertificationTrack, Completion
+from courses.models import Assessment, AssessmentResult, Certificate, CertificationTrack, Completion, Enrollment
 from lms.people.models import Person
 from lms.roc import roc_year
 from xapi import api as xapi_api
@@ -73,9 +73,18 @@ def record_assessment_result(
     subject_scores: dict | None = None,
     recorded_by=None,
     now: dt.datetime | None = None,
+    barred_override_reason: str = "",
 ) -> AssessmentResult:
-    """Record (or correct) a result; unchanged resubmissions are no-ops. Raises ValidationError keyed by field."""
+    """Record (or correct) a result; unchanged resubmissions are no-ops. Raises ValidationError keyed by field.
+
+    A trainee barred from the exam (barred_reasons) has the result refused, keyed "person",
+    unless staff give `barred_override_reason`, which is stored with the result.
+    """
     now = now or timezone.now()
+    barred_override_reason = (barred_override_reason or "").strip()
+    reasons = barred_reasons(person=person, track=assessment.track)
+    if reasons and not barred_override_reason:
+        raise ValidationError({"person": reasons})
     subject_scores = {str(k): float(v) for k, v in (subject_scores or {}).items()}
     result = AssessmentResult(
         person=person,
@@ -86,6 +95,7 @@ def record_assessment_result(
         recorded_by=recorded_by,
         recorded_at=now,
         statement_id=uuid.uuid4(),
+        barred_override_reason=barred_override_reason if reasons else "",
         passed=False,  # decided below, once the score is known to be valid
     )
     result.full_clean(validate_constraints=False)
@@ -110,6 +120,51 @@ def record_assessment_result(
         xapi_api.record_statements([statement], authority=xapi_api.LMS_AUTHORITY)
         decide_certification(person=person, track=assessment.track, now=now)
     return result
+
+
+def barred_reasons(*, person: Person, track: CertificationTrack) -> list[str]:
+    """Why a person may not sit the track's exam: a required course with too little attendance.
+
+    Procurement: missing more than 1/10 of the hours bars the exam (docs/integrity.md), i.e.
+    attendance below the track's min_attendance_percent, whether the course still credited
+    hours (a completion below the track's bar) or not (an enrolment not completed).
+    """
+    reasons = []
+    required = list(track.required_courses.all())
+    if not required:
+        return reasons
+    completions = {
+        c.course_id: c
+        for c in Completion.objects.filter(person=person, course__in=required, voided_at__isnull=True).order_by(
+            "completed_at"
+        )
+    }
+    not_completed = set(
+        Enrollment.objects.filter(
+            person=person, offering__course__in=required, status=Enrollment.Status.NOT_COMPLETED
+        ).values_list("offering__course_id", flat=True)
+    )
+    for course in required:
+        completion = completions.get(course.pk)
+        if completion is not None:
+            if completion.scheduled_hours and (
+                completion.credited_hours * 100 < completion.scheduled_hours * track.min_attendance_percent
+            ):
+                reasons.append(
+                    _("%(name)s 出席 %(a)s／%(s)s 小時，未達 %(p)s%%，依規定不得參加測驗。")
+                    % {
+                        "name": course.title,
+                        "a": completion.credited_hours,
+                        "s": completion.scheduled_hours,
+                        "p": track.min_attendance_percent,
+                    }
+                )
+        elif course.pk in not_completed:
+            reasons.append(
+                _("%(name)s 出席未達 %(p)s%%，依規定不得參加測驗。")
+                % {"name": course.title, "p": track.min_attendance_percent}
+            )
+    return reasons
 
 
 def certification_problems(*, person: Person, track: CertificationTrack) -> list[str]:

@@ -116,7 +116,7 @@ def _candidates(statements: list[dict]) -> list[dict]:
 def select_statements_to_credit(*, statements: list[dict]) -> list[str]:
     """At ingest: register unknown activities; return the ids of completions about mapped or accepted ones.
 
-    Batches from platforms run to hundreds of statements (docs/domain.md: ~1.6 million
+    Batches from platforms run to hundreds of statements (~1.6 million
     e-learning completions a year), so activities are looked up and registered in bulk, and
     only statements that will credit are queued for `apply_statement_changes`.
     """

@@ -40,7 +40,7 @@ from courses.models import (
 )
 from courses.services import RowErrors
 from courses.services.attendance import ATTENDING_STATUSES, record_session_roster
-from courses.services.certification import record_assessment_result
+from courses.services.certification import barred_reasons, record_assessment_result
 from lms.people.models import Person
 from tabular import reading
 
@@ -65,7 +65,8 @@ ROSTER_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "date"
                   "status": ("出席狀態", "status"), "minutes": ("出席分鐘數", "minutes"),
                   "leave_kind": ("假別", "leave_kind")}
 RESULT_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "score": ("分數", "score"),
-                  "taken_on": ("測驗日期", "taken_on"), "subjects": ("科目分數", "subject_scores")}
+                  "taken_on": ("測驗日期", "taken_on"), "subjects": ("科目分數", "subject_scores"),
+                  "override": ("缺課仍予登錄理由", "barred_override_reason")}
 
 
 def _decode(data: bytes) -> str:
@@ -427,14 +428,21 @@ def import_assessment_results(*, assessment: Assessment, uploaded, recorded_by) 
             subjects = _subject_scores(row.get("subjects", ""))
         except InvalidOperation:
             problems["subject_scores"] = [_("科目分數格式應為「科目:分數;科目:分數」。")]
+        override = (row.get("override") or "").strip()
+        if person is not None and not override:
+            # A barred trainee's result is refused with the reason, unless staff state why it stands.
+            reasons = barred_reasons(person=person, track=assessment.track)
+            if reasons:
+                problems["employee_number"] = reasons
         if problems:
             errors[number] = problems
             continue
-        parsed.append((person, score, taken_on, subjects))
+        parsed.append((person, score, taken_on, subjects, override))
     if errors:
         raise RowErrors(errors)
     with transaction.atomic():
-        for person, score, taken_on, subjects in parsed:
+        for person, score, taken_on, subjects, override in parsed:
             record_assessment_result(person=person, assessment=assessment, score=score, taken_on=taken_on,
-                                     subject_scores=subjects, recorded_by=recorded_by)
+                                     subject_scores=subjects, recorded_by=recorded_by,
+                                     barred_override_reason=override)
     return len(parsed)

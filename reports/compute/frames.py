@@ -54,6 +54,7 @@ RECORD_DTYPES = {
     "offering_id": "float64",
     "track_id": "float64",
     "hours": "float64",
+    "scheduled_hours": "float64",
     "year": "int64",
     "verb": "str",
     "modality": "str",

@@ -72,6 +72,22 @@ def project_statements(*, statements: Iterable[dict]) -> int:
     Idempotent: a statement already projected is skipped (statement_id is unique), so a
     replay or a rebuild never counts hours twice.
     """
+    rows = projected_rows(statements=statements)
+    if not rows:
+        return 0
+    existing = set(
+        LearningRecord.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
+            "statement_id", flat=True
+        )
+    )
+    rows = [r for r in rows if r.statement_id not in existing]
+    with transaction.atomic():
+        LearningRecord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
+    return len(rows)
+
+
+def projected_rows(*, statements: Iterable[dict]) -> list[LearningRecord]:
+    """The (unsaved) LearningRecord rows that `statements` project to; reconcile_records compares them."""
     parsed = []
     for statement in statements:
         verb = PROJECTED_VERBS.get((statement.get("verb") or {}).get("id"))
@@ -86,7 +102,7 @@ def project_statements(*, statements: Iterable[dict]) -> int:
         ext = context.get("extensions") or {}
         parsed.append((statement, verb, number, occurred_at, ext, context))
     if not parsed:
-        return 0
+        return []
 
     people = dict(
         Person.objects.filter(employee_number__in={p[2] for p in parsed}).values_list("employee_number", "pk")
@@ -137,15 +153,7 @@ def project_statements(*, statements: Iterable[dict]) -> int:
                 registration=uuid.UUID(str(registration)) if registration else None,
             )
         )
-    existing = set(
-        LearningRecord.objects.filter(statement_id__in=[r.statement_id for r in rows]).values_list(
-            "statement_id", flat=True
-        )
-    )
-    rows = [r for r in rows if r.statement_id not in existing]
-    with transaction.atomic():
-        LearningRecord.objects.bulk_create(rows, ignore_conflicts=True, batch_size=2000)
-    return len(rows)
+    return rows
 
 
 def projected_statement_ids(*, statements: Iterable[dict]) -> list[str]:

@@ -74,10 +74,65 @@ def test_certificate_needs_the_required_course_with_enough_attendance():
     enough, short = TraineeFactory(), TraineeFactory()
     _complete(enough, course, "9", dt.date(2026, 4, 1))
     _complete(short, course, "8.5", dt.date(2026, 4, 1))
-    for person in (enough, short):
-        record_assessment_result(person=person, assessment=assessment, score=Decimal("80"),
-                                 taken_on=dt.date(2026, 5, 1))
+    record_assessment_result(person=enough, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1))
+    record_assessment_result(person=short, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1),
+                             barred_override_reason="工程會來函准予應試")
     assert list(Certificate.objects.values_list("person", flat=True)) == [enough.pk]
+
+
+def test_a_barred_trainees_result_is_refused_with_the_reason_and_nothing_is_stored():
+    from django.core.exceptions import ValidationError
+
+    from courses.models import AssessmentResult
+
+    track, course, assessment = _track_with_course()
+    short = TraineeFactory()
+    _complete(short, course, "8.5", dt.date(2026, 4, 1))
+    with pytest.raises(ValidationError) as excinfo:
+        record_assessment_result(person=short, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1))
+    assert "不得參加測驗" in excinfo.value.message_dict["person"][0]
+    assert not AssessmentResult.objects.exists()
+
+
+def test_staff_override_of_a_bar_is_recorded_with_its_reason():
+    from courses.models import AssessmentResult
+
+    track, course, assessment = _track_with_course()
+    short = TraineeFactory()
+    _complete(short, course, "8.5", dt.date(2026, 4, 1))
+    record_assessment_result(person=short, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1),
+                             barred_override_reason="工程會來函准予應試")
+    assert AssessmentResult.objects.get().barred_override_reason == "工程會來函准予應試"
+    assert not Certificate.objects.filter(kind="certification").exists()
+
+
+def test_an_imported_result_file_names_the_barred_rows_and_stores_nothing():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from courses.models import AssessmentResult
+    from courses.services import RowErrors
+    from courses.services.imports import import_assessment_results
+
+    track, course, assessment = _track_with_course()
+    enough, short = TraineeFactory(), TraineeFactory()
+    _complete(enough, course, "10", dt.date(2026, 4, 1))
+    _complete(short, course, "8", dt.date(2026, 4, 1))
+    text = (f"員工編號,分數,測驗日期\n{enough.employee_number},80,2026-05-01\n"
+            f"{short.employee_number},90,2026-05-01\n")
+    upload = SimpleUploadedFile("results.csv", text.encode("utf-8-sig"), content_type="text/csv")
+    with pytest.raises(RowErrors) as excinfo:
+        import_assessment_results(assessment=assessment, uploaded=upload, recorded_by=None)
+    assert list(excinfo.value.rows) == [3]
+    assert "不得參加測驗" in excinfo.value.rows[3]["employee_number"][0]
+    assert not AssessmentResult.objects.exists()
+
+    text += ""
+    with_reason = text.replace("員工編號,分數,測驗日期", "員工編號,分數,測驗日期,缺課仍予登錄理由").replace(
+        "2026-05-01\n", "2026-05-01,\n", 1).replace(f"{short.employee_number},90,2026-05-01\n",
+                                                     f"{short.employee_number},90,2026-05-01,專案核准\n")
+    upload = SimpleUploadedFile("results.csv", with_reason.encode("utf-8-sig"), content_type="text/csv")
+    assert import_assessment_results(assessment=assessment, uploaded=upload, recorded_by=None) == 2
+    assert AssessmentResult.objects.get(person=short).barred_override_reason == "專案核准"
 
 
 def test_exam_more_than_the_window_after_the_class_does_not_certify():

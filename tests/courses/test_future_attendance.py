@@ -1,4 +1,4 @@
-"""Attendance for a session that has not started is refused (docs/domain.md: hours are credited for what happened)."""
+"""Attendance for a session that has not started is refused (docs/integrity.md)."""
 
 import datetime as dt
 from decimal import Decimal

@@ -86,8 +86,12 @@ def test_center_report_averages_satisfaction_per_offering_and_scopes_it_to_the_a
     from courses.models import CourseEvaluation, Enrollment
 
     mine, theirs = AgencyFactory(code="M"), AgencyFactory(code="T")
-    offering = OfferingFactory(code="SAT-114-01", course=CourseFactory(code="SAT", title="滿意度課程"),
-                               start_date=dt.date(2025, 5, 5), end_date=dt.date(2025, 5, 5))
+    offering = OfferingFactory(
+        code="SAT-114-01",
+        course=CourseFactory(code="SAT", title="滿意度課程"),
+        start_date=dt.date(2025, 5, 5),
+        end_date=dt.date(2025, 5, 5),
+    )
     for agency, score in ((mine, 5), (mine, 4), (theirs, 1)):
         enrollment = Enrollment.objects.create(
             person=PersonFactory(agency=agency), offering=offering, status=Enrollment.Status.COMPLETED
@@ -100,3 +104,32 @@ def test_center_report_averages_satisfaction_per_offering_and_scopes_it_to_the_a
     agency_only = build_center_report(year=2025, agency=mine).satisfaction
     assert agency_only == [{**expected, "average": 4.5, "responses": 2}]
     assert build_center_report(year=2024).satisfaction == []
+
+
+def test_the_barred_are_shown_and_left_out_of_the_pass_rates(django_capture_on_commit_callbacks):
+    """5 trained, 90% attendance needed: one attended 25 of 30 hours (barred) yet passed by staff override."""
+    course = CourseFactory(code="PCC-B", title="採購基礎班")
+    track = TrackFactory(code="PCC", name="政府採購專業人員", min_attendance_percent=90)
+    track.required_courses.add(course)
+    track.save()
+    offering = OfferingFactory(
+        code="PCC-114-01", course=course, start_date=dt.date(2025, 3, 3), end_date=dt.date(2025, 3, 7)
+    )
+    people = [PersonFactory() for _ in range(5)]
+    attended = [30, 30, 28, 27, 25]  # 27 of 30 is exactly 90%: not barred; 25 is barred
+    statements = [
+        make_statement(p, offering=offering, hours=h, scheduled=30, at=at(3, 7))
+        for p, h in zip(people, attended, strict=True)
+    ]
+    statements += [
+        make_statement(people[0], "passed", track=track, offering=offering, score=85, at=at(4, 1)),
+        make_statement(people[1], "failed", track=track, offering=offering, score=60, at=at(4, 1)),
+        make_statement(people[4], "passed", track=track, offering=offering, score=90, at=at(4, 1)),
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        record(statements)
+
+    (row,) = build_certification_report(year=2025).by_track
+    assert (row["trained"], row["barred"], row["sat"], row["passed"]) == (5, 1, 3, 2)
+    assert row["pass_rate_sat"] == 0.5  # 1 passed of 2 who sat, the barred one left out
+    assert row["pass_rate_trained"] == 0.25  # 1 of the 4 not barred

@@ -1,6 +1,5 @@
 """LRS changes reach courses and reports through the durable queue (docs/deliveries.md)."""
 
-import base64
 import datetime as dt
 import json
 import uuid
@@ -22,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 MOOC_COURSE = "https://mooc.example.edu.tw/course/net-zero-2050"
 VOIDED = "http://adlnet.gov/expapi/verbs/voided"
-
-
-@pytest.fixture
-def platform_auth():
-    credential, secret = xapi_api.get_or_create_credential("e等公務園", ["statements/write", "statements/read"])
-    token = base64.b64encode(f"{credential.key}:{secret}".encode()).decode()
-    return {"HTTP_AUTHORIZATION": f"Basic {token}", "HTTP_X_EXPERIENCE_API_VERSION": "1.0.3"}
 
 
 @pytest.fixture
