@@ -13,6 +13,7 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("xapi/", include("xapi.urls")),
     path("learning/", include("courses.urls")),
+    path("notices/", include("notices.urls")),
 ]
 
 if settings.DEBUG:
