@@ -286,3 +286,32 @@ def national_export_view(request):
                 return response
     status = 400 if errors else 200
     return render(request, "reports/national_export.html", {"errors": errors}, status=status)
+
+
+def parse_days(value: str | None) -> int:
+    """?days= for the expiring-certificates report: 1–730, default 90; anything else is a 400."""
+    if value in (None, ""):
+        return 90
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(_("天數必須是 1 到 730 之間的整數。")) from None
+    if not 1 <= days <= builders.MAX_EXPIRING_DAYS:
+        raise BadRequest(_("天數必須是 1 到 730 之間的整數。"))
+    return days
+
+
+@login_required
+def expiring_certificates(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    days, file_format = parse_days(request.GET.get("days")), parse_format(request.GET.get("format"))
+    agency = scope_from(request)
+    rows = builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
+    if file_format:
+        return download("expiring_certificates", rows, file_format, f"expiring-certificates-{days}d")
+    return render(
+        request,
+        "reports/expiring_certificates.html",
+        {"rows": rows, "by_agency": builders.expiring_by_agency(rows), "days": days, "agency": agency},
+    )
