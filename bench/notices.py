@@ -43,7 +43,8 @@ def generate(offerings: int, per_offering: int) -> None:
     from courses.models import Course, Enrollment, Modality, Offering, Session
     from lms.people.models import Agency, Person
 
-    if Offering.objects.filter(code__startswith="BENCH-N-").count() == offerings:
+    existing = Offering.objects.filter(code__startswith="BENCH-N-").count()
+    if existing >= offerings:
         return
     with transaction.atomic():
         agency = Agency.objects.filter(code="BENCH-N").first() or Agency.add_root(code="BENCH-N", name="基準測試機關")
@@ -53,7 +54,7 @@ def generate(offerings: int, per_offering: int) -> None:
         )
         opens = timezone.make_aware(dt.datetime(2026, 3, 1))
         closes = timezone.make_aware(dt.datetime(2026, 3, 20))
-        for i in range(offerings):
+        for i in range(existing, offerings):
             offering = Offering.objects.create(
                 course=course,
                 code=f"BENCH-N-{i:04d}",

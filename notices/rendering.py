@@ -8,8 +8,10 @@ compiles a handful of templates, not 50,000 (bench/notices.py).
 
 from __future__ import annotations
 
+import re
+
 from django.template import Context, Engine, TemplateSyntaxError
-from django.utils.html import escape, urlize
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import override
 
@@ -24,9 +26,16 @@ _HTML_LAYOUT = (
 )
 
 
+# Links in the text become anchors. A plain pattern rather than Django's urlize, which costs
+# more than the rest of the rendering together in a bulk run; the text is escaped first.
+_LINK = re.compile(r"(https?://(?:[^\s<>&\"']|&amp;)+)")
+
+
 def to_html(*, subject: str, text: str, language: str) -> str:
     paragraphs = "</p><p>".join(
-        urlize(escape(block)).replace("\n", "<br>") for block in text.strip().split("\n\n") if block.strip()
+        _LINK.sub(r'<a href="\1">\1</a>', escape(block)).replace("\n", "<br>")
+        for block in text.strip().split("\n\n")
+        if block.strip()
     )
     return _HTML_LAYOUT.format(
         lang="zh-Hant-TW" if language == "zh-hant" else language, title=escape(subject), body=paragraphs

@@ -153,7 +153,9 @@ def _describe_changes(before: dict, after: dict, language: str) -> str:
 
 def announce_offering_changes(*, offering_id: int) -> int:
     """After an offering is saved: if what was announced changed, raise SEQUENCE and tell everyone enrolled."""
-    offering = Offering.objects.select_related("course").get(pk=offering_id)
+    offering = Offering.objects.select_related("course").filter(pk=offering_id).first()
+    if offering is None:  # deleted in the same transaction (a draft offering nobody enrolled in)
+        return 0
     with transaction.atomic():
         cal = OfferingCalendar.objects.select_for_update().filter(offering=offering).first()
         if cal is None:

@@ -91,6 +91,17 @@ def queue_notices(drafts: Iterable[Draft], *, renderer: Renderer | None = None) 
     renderer = renderer or Renderer()
     stored = 0
     for chunk in _chunks(drafts, BATCH):
+        # Skip what is already stored before rendering it: a repeated run costs one query per batch.
+        wanted = {(d.kind, d.key, d.recipient.pk) for d in chunk}
+        stored_before = (
+            set(
+                Notice.objects.filter(key__in={d.key for d in chunk}, kind__in={d.kind for d in chunk})
+                .values_list("kind", "key", "recipient_id")
+                .iterator()
+            )
+            & wanted
+        )
+        chunk = [d for d in chunk if (d.kind, d.key, d.recipient.pk) not in stored_before]
         rows = render_drafts(chunk, renderer=renderer)
         if not rows:
             continue
