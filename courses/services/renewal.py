@@ -153,7 +153,7 @@ def renew_certificate(*, certificate: Certificate, now: dt.datetime | None = Non
     now = now or timezone.now()
     today = timezone.localdate(now)
     with transaction.atomic():
-        certificate = Certificate.objects.select_for_update().select_related("track").get(pk=certificate.pk)
+        certificate = Certificate.objects.select_for_update(of=("self",)).select_related("track").get(pk=certificate.pk)
         if certificate.revoked_at is not None or certificate.superseded_at is not None:
             raise ValidationError({"certificate": _("此證書已撤銷或已換證。")})
         progress = renewal_progress(certificate)
