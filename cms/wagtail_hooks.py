@@ -186,6 +186,19 @@ class CertificationTrackViewSet(SnippetViewSet):
             [FieldPanel("required_hours"), FieldPanel("min_attendance_percent"), FieldPanel("completion_window_months")]
         ),
         FieldPanel("validity_months"),
+        MultiFieldPanel(
+            [
+                FieldRowPanel(
+                    [
+                        FieldPanel("renewal_window_months"),
+                        FieldPanel("renewal_hours"),
+                        FieldPanel("renewal_digital_max_hours"),
+                    ]
+                ),
+                FieldPanel("renewal_topic"),
+            ],
+            heading=_("換證規則"),
+        ),
         InlinePanel("assessments", heading=_("評量"), label=_("評量")),
     ]
 

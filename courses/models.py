@@ -447,6 +447,23 @@ class CertificationTrack(ClusterableModel):
     validity_months = models.PositiveSmallIntegerField(
         _("證書效期（月）"), null=True, blank=True, help_text=_("空白表示永久有效")
     )
+    # Renewal rule (docs/certificate-renewal.md): e.g. 環境教育人員 valid 60 months, renewed by
+    # 30 h within the validity of which at most 15 h digital; 資通安全 valid 12 months.
+    renewal_window_months = models.PositiveSmallIntegerField(
+        _("換證期間（到期前月數）"), null=True, blank=True, help_text=_("到期前幾個月起可換證；空白表示不可換證")
+    )
+    renewal_hours = models.DecimalField(
+        _("換證應修時數"), max_digits=6, decimal_places=1, null=True, blank=True,
+        help_text=_("證書效期內應修滿的時數"),
+    )
+    renewal_digital_max_hours = models.DecimalField(
+        _("數位學習採計上限（時數）"), max_digits=6, decimal_places=1, null=True, blank=True,
+        help_text=_("空白表示不設上限"),
+    )
+    renewal_topic = models.ForeignKey(
+        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("換證採計主題"),
+        help_text=_("空白表示各類課程時數皆採計"),
+    )
 
     class Meta:
         verbose_name = _("認證")
@@ -457,8 +474,25 @@ class CertificationTrack(ClusterableModel):
         return self.name
 
     def clean(self) -> None:
+        errors = {}
         if self.issuing_body == IssuingBody.OTHER and not self.issuing_body_other:
-            raise ValidationError({"issuing_body_other": _("發證機關為「其他」時請填寫機關名稱。")})
+            errors["issuing_body_other"] = _("發證機關為「其他」時請填寫機關名稱。")
+        if self.renewal_window_months and not self.validity_months:
+            errors["renewal_window_months"] = _("永久有效的證書不需換證。")
+        if self.renewal_window_months and self.renewal_hours is None:
+            errors["renewal_hours"] = _("請填寫換證應修時數。")
+        if (
+            self.renewal_digital_max_hours is not None
+            and self.renewal_hours is not None
+            and self.renewal_digital_max_hours > self.renewal_hours
+        ):
+            errors["renewal_digital_max_hours"] = _("數位學習採計上限不可大於換證應修時數。")
+        if errors:
+            raise ValidationError(errors)
+
+    @property
+    def is_renewable(self) -> bool:
+        return bool(self.validity_months and self.renewal_window_months and self.renewal_hours is not None)
 
     @property
     def issuer_name(self) -> str:
@@ -782,6 +816,12 @@ class Certificate(models.Model):
     valid_until = models.DateField(_("有效期限"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("撤銷時間"), null=True, blank=True)
     statement_id = models.UUIDField(_("xAPI 陳述 ID"), null=True, blank=True, unique=True)
+    # Renewal issues a new certificate and keeps this one: `renews` points back to it and its
+    # `superseded_at` is set (docs/certificate-renewal.md).
+    renews = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="renewals", verbose_name=_("換發自")
+    )
+    superseded_at = models.DateTimeField(_("換證時間"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("證書")
@@ -798,7 +838,7 @@ class Certificate(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["person", "track"],
-                condition=Q(revoked_at__isnull=True, track__isnull=False),
+                condition=Q(revoked_at__isnull=True, superseded_at__isnull=True, track__isnull=False),
                 name="certificate_one_valid_per_track",
             ),
         ]

@@ -409,7 +409,10 @@ def decide(request, pk: int):
     if action is None:
         return HttpResponseBadRequest()
     try:
-        action(enrollment=enrollment, by_user=request.user)
+        if action is enrollment_services.reject_enrollment:
+            action(enrollment=enrollment, by_user=request.user, reason=request.POST.get("reason", "").strip()[:200])
+        else:
+            action(enrollment=enrollment, by_user=request.user)
         messages.success(request, _("已完成審核。"))
     except ValidationError as error:
         _flash_errors(request, error)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("xapi/", include("xapi.urls")),
     path("learning/staff/hr-sync/", include("lms.people.urls")),
     path("learning/", include("courses.urls")),
+    path("notices/", include("notices.urls")),
 ]
 
 if settings.DEBUG:

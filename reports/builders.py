@@ -280,3 +280,61 @@ def build_center_report(*, year: int, agency: Agency | None = None) -> CenterRep
             for row in satisfaction_by_offering(year=year, people=people_qs)
         ],
     )
+
+
+MAX_EXPIRING_DAYS = 730
+
+
+def build_expiring_certificates(*, agency: Agency | None, days: int, today: dt.date | None = None) -> list[dict]:
+    """Certification certificates expiring in the next `days` days (not renewed, not revoked), per agency.
+
+    Scoped like every report: an officer's agency subtree (reports.scoping), people placed by
+    their current agency. Rows are sorted by agency, then expiry date; each says what is still
+    missing to renew (courses.services.renewal).
+    """
+    from django.utils import timezone
+
+    from courses.models import Certificate
+    from courses.services.renewal import renewal_missing_text, renewal_progress
+    from lms.people.models import for_agency_subtree_q
+
+    today = today or timezone.localdate()
+    certificates = Certificate.objects.filter(
+        kind=Certificate.Kind.CERTIFICATION,
+        revoked_at__isnull=True,
+        superseded_at__isnull=True,
+        valid_until__gte=today,
+        valid_until__lte=today + dt.timedelta(days=days),
+        person__is_active=True,
+    ).select_related("person__agency", "track")
+    if agency is not None:
+        certificates = certificates.filter(for_agency_subtree_q(agency, prefix="person__agency"))
+    rows = []
+    for certificate in certificates.order_by("person__agency__path", "valid_until", "number"):
+        person = certificate.person
+        rows.append(
+            {
+                "person_id": person.pk,
+                "agency_code": person.agency.code,
+                "agency_name": person.agency.name,
+                "employee_number": person.employee_number,
+                "name": person.name,
+                "track_name": certificate.track.name,
+                "certificate_number": certificate.number,
+                "valid_until": certificate.valid_until,
+                "valid_until_roc": f"{roc_year(certificate.valid_until.year)}/{certificate.valid_until:%m/%d}",
+                "days_left": (certificate.valid_until - today).days,
+                "renewal_missing": renewal_missing_text(renewal_progress(certificate)),
+            }
+        )
+    return rows
+
+
+def expiring_by_agency(rows: list[dict]) -> list[dict]:
+    """Counts per agency for the page's summary table."""
+    counts: dict[str, dict] = {}
+    for row in rows:
+        entry = counts.setdefault(row["agency_code"], {"agency_code": row["agency_code"],
+                                                       "agency_name": row["agency_name"], "count": 0})
+        entry["count"] += 1
+    return list(counts.values())

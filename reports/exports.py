@@ -85,6 +85,19 @@ COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 
+COLUMNS["expiring_certificates"] = [
+    ("agency_code", _("機關代碼")),
+    ("agency_name", _("機關名稱")),
+    ("employee_number", _("員工編號")),
+    ("name", _("姓名")),
+    ("track_name", _("認證")),
+    ("certificate_number", _("證書字號")),
+    ("valid_until_roc", _("有效期限（民國）")),
+    ("valid_until", _("有效期限（西元）")),
+    ("days_left", _("剩餘天數")),
+    ("renewal_missing", _("換證尚缺")),
+]
+
 UNIT_NAMES = {"hours": _("小時"), "course": _("門課程")}
 
 
@@ -181,4 +194,5 @@ FLATTENERS: dict[str, Callable] = {
     "noncompliant": lambda report: person_rows(report.year, report.people),
     "certification": certification_rows,
     "center": center_rows,
+    "expiring_certificates": lambda rows: rows,
 }

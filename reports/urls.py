@@ -10,6 +10,7 @@ urlpatterns = [
     path("learner/", views.learner, name="learner"),
     path("certification/", views.certification, name="certification"),
     path("center/", views.center, name="center"),
+    path("certificates/expiring/", views.expiring_certificates, name="expiring_certificates"),
     path("runs/", views.request_run, name="request_run"),
     path("runs/<int:pk>/", views.run_detail, name="run"),
     path("runs/<int:pk>/status/", views.run_status, name="run_status"),

@@ -427,3 +427,36 @@ def api_token(request):
         "reports/api_token.html",
         {"tokens": tokens.live_api_tokens(user=request.user), "new_key": new_key},
     )
+
+
+def parse_days(value: str | None) -> int:
+    """?days= for the expiring-certificates report: 1–730, default 90; anything else is a 400."""
+    if value in (None, ""):
+        return 90
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise BadRequest(_("天數必須是 1 到 730 之間的整數。")) from None
+    if not 1 <= days <= builders.MAX_EXPIRING_DAYS:
+        raise BadRequest(_("天數必須是 1 到 730 之間的整數。"))
+    return days
+
+
+@login_required
+def expiring_certificates(request):
+    if not scoping.can_see_agency_reports(request.user):
+        raise PermissionDenied
+    days, file_format = parse_days(request.GET.get("days")), parse_format(request.GET.get("format"))
+    agency = scope_from(request)
+    rows = builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
+    record_access(request=request, what=f"reports.expiring_certificates.{file_format or 'page'}",
+                  channel=Channel.DOWNLOAD if file_format else Channel.PAGE,
+                  people=[row["person_id"] for row in rows],
+                  scope=f"agency={agency.code if agency else 'city'} days={days}")
+    if file_format:
+        return download("expiring_certificates", rows, file_format, f"expiring-certificates-{days}d")
+    return render(
+        request,
+        "reports/expiring_certificates.html",
+        {"rows": rows, "by_agency": builders.expiring_by_agency(rows), "days": days, "agency": agency},
+    )

@@ -206,7 +206,9 @@ def certification_problems(*, person: Person, track: CertificationTrack) -> list
 def decide_certification(*, person: Person, track: CertificationTrack, now: dt.datetime | None = None):
     """Issue the track's certificate when nothing is lacking; revoke it when a correction takes a pass away."""
     now = now or timezone.now()
-    valid = Certificate.objects.filter(person=person, track=track, revoked_at__isnull=True).first()
+    valid = Certificate.objects.filter(
+        person=person, track=track, revoked_at__isnull=True, superseded_at__isnull=True
+    ).first()
     problems = certification_problems(person=person, track=track)
     with transaction.atomic():
         if problems:

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from courses import statements
+from courses import signals, statements
 from courses.models import Completion, Course, Enrollment, Offering
 from courses.selectors import waitlist_position
 from lms.people.models import Person
@@ -97,9 +97,13 @@ def enroll_person(
         except IntegrityError as error:
             raise ValidationError({"person": _("您已報名此班期。")}) from error
         if status == Status.WAITLISTED:
-            _record([statements.waitlisted(enrollment, at=now, position=waitlist_position(enrollment))])
+            position = waitlist_position(enrollment)
+            _record([statements.waitlisted(enrollment, at=now, position=position)])
+            signals.send_enrollment_changed(enrollment, change="waitlisted", by_user=nominated_by, position=position)
         else:
             _record([statements.registered(enrollment, at=now)])
+            change = "received" if status == Status.PENDING_APPROVAL else "confirmed"
+            signals.send_enrollment_changed(enrollment, change=change, by_user=nominated_by)
     return enrollment
 
 
@@ -123,6 +127,8 @@ def _promote_waitlist(offering: Offering, *, now: dt.datetime) -> list[Enrollmen
         promoted.append(enrollment)
     if promoted:
         _record([statements.registered(e, at=now, promoted=True) for e in promoted])
+        for enrollment in promoted:
+            signals.send_enrollment_changed(enrollment, change="promoted")
     return promoted
 
 
@@ -156,11 +162,14 @@ def cancel_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | Non
         enrollment.status = Status.CANCELLED
         enrollment.save(update_fields=["status", "updated_at"])
         _record([statements.unregistered(enrollment, at=now, previous_status=previous)])
+        signals.send_enrollment_changed(enrollment, change="cancelled", by_user=by_user)
         _promote_waitlist(offering, now=now)
     return enrollment
 
 
-def _decide(*, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime | None) -> Enrollment:
+def _decide(
+    *, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime | None, reason: str = ""
+) -> Enrollment:
     if not has_role(by_user, Role.TRAINING_STAFF):
         raise PermissionDenied
     now = now or timezone.now()
@@ -172,6 +181,9 @@ def _decide(*, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime 
         enrollment.status = Status.ENROLLED if approve else Status.REJECTED
         enrollment.save(update_fields=["status", "updated_at"])
         _record([(statements.approved if approve else statements.rejected)(enrollment, at=now)])
+        signals.send_enrollment_changed(
+            enrollment, change="approved" if approve else "rejected", by_user=by_user, reason=reason
+        )
         if not approve:
             _promote_waitlist(offering, now=now)
     return enrollment
@@ -181,5 +193,8 @@ def approve_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | No
     return _decide(enrollment=enrollment, by_user=by_user, approve=True, now=now)
 
 
-def reject_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | None = None) -> Enrollment:
-    return _decide(enrollment=enrollment, by_user=by_user, approve=False, now=now)
+def reject_enrollment(
+    *, enrollment: Enrollment, by_user, reason: str = "", now: dt.datetime | None = None
+) -> Enrollment:
+    """Reject an enrolment awaiting approval; the reason goes to the trainee in the notice."""
+    return _decide(enrollment=enrollment, by_user=by_user, approve=False, now=now, reason=reason)

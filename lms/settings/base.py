@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "xapi",
     "cms",
     "reports",
+    "notices",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -174,12 +175,12 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Asia/Taipei"
 CELERY_BEAT_SCHEDULE: dict = {
-    # On the 1st of every month at 06:00 Taipei time: snapshot this year's compliance per agency
-    # and rule, e-mail each agency officer their subtree's summary and each learner who has not
-    # met a rule a reminder (reports, issue 5).
-    "reports-monthly-compliance": {
-        "task": "reports.tasks.monthly_compliance_task",
-        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute=0, hour=6, day_of_month=1),
+    # Every 15 minutes: start what is due by the times staff set in the admin (通知排程, notices):
+    # the daily session reminders, certificate expiry notices and renewals, and on the monthly
+    # run's day the reports' compliance snapshot and e-mails (reports.tasks.monthly_compliance_task).
+    "notices-due-schedules": {
+        "task": "notices.tasks.run_due_schedules_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(minute="*/15"),
     },
     # Every minute: deliver LRS changes whose retry is due or that the broker never received
     # (lms.deliveries, docs/deliveries.md).

@@ -12,5 +12,6 @@ urlpatterns = [
     path("noncompliant/", views.NoncompliantAPIView.as_view(), name="noncompliant"),
     path("certification/", views.CertificationAPIView.as_view(), name="certification"),
     path("center/", views.CenterAPIView.as_view(), name="center"),
+    path("certificates/expiring/", views.ExpiringCertificatesAPIView.as_view(), name="expiring_certificates"),
     path("schema/", SpectacularAPIView.as_view(urlconf="reports.api.schema_urls"), name="schema"),
 ]

@@ -20,7 +20,7 @@ from lms.audit.services import Channel, record_access
 from lms.people.models import Agency
 from reports import builders, exports, scoping
 from reports.api.renderers import CSVRenderer
-from reports.views import parse_year
+from reports.views import parse_days, parse_year
 
 PARAMETERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="西元年（或民國年）；預設本年度"),
@@ -139,3 +139,42 @@ class CenterAPIView(ReportAPIView):
 
     def build(self, *, year, agency):
         return builders.build_center_report(year=year, agency=agency)
+
+
+class ExpiringCertificatesAPIView(APIView):
+    """Certificates expiring in the next N days (?days=, default 90) in the caller's scope."""
+
+    renderer_classes = [JSONRenderer, CSVRenderer]
+    table = "expiring_certificates"
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("days", OpenApiTypes.INT, description="未來幾天內到期（1–730，預設 90）"),
+            *PARAMETERS[1:],
+        ],
+        responses={200: ROWS, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+    )
+    def get(self, request):
+        try:
+            days = parse_days(request.query_params.get("days"))
+        except BadRequest as error:
+            raise ValidationError({"days": [str(error)]}) from None
+        if not scoping.can_see_agency_reports(request.user):
+            raise PermissionDenied
+        try:
+            agency = scoping.resolve_agency(request.user, request.query_params.get("agency") or None)
+        except Agency.DoesNotExist:
+            raise NotFound from None
+        from django.utils import timezone
+
+        rows = builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
+        payload = {
+            "table": self.table,
+            "days": days,
+            "agency": agency.code if agency else None,
+            "rows": [{**row, "valid_until": row["valid_until"].isoformat()} for row in rows],
+        }
+        record_access(request=request, what=f"api.{self.table}", channel=Channel.API,
+                      people=[row["person_id"] for row in rows],
+                      scope=f"agency={agency.code if agency else 'city'} days={days}")
+        return Response(payload, status=status.HTTP_200_OK)

@@ -13,9 +13,10 @@ from tests.lms.people.factories import AgencyOfficerFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_beat_schedules_the_monthly_run():
-    entry = settings.CELERY_BEAT_SCHEDULE["reports-monthly-compliance"]
-    assert entry["task"] == "reports.tasks.monthly_compliance_task"
+def test_beat_starts_the_monthly_run_on_the_day_staff_set():
+    # The day lives in the notices schedule (NoticeSettings.monthly_run_day, tests/notices/test_scheduled.py).
+    entry = settings.CELERY_BEAT_SCHEDULE["notices-due-schedules"]
+    assert entry["task"] == "notices.tasks.run_due_schedules_task"
 
 
 def test_monthly_run_snapshots_and_mails_each_officer_their_subtree_only(city, monkeypatch):

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('courses', '0002_learning_records'),
+        ('courses', '0003_attendance_leave_kind'),
     ]
 
     operations = [
