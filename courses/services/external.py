@@ -26,7 +26,16 @@ from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from courses import vocabulary as v
-from courses.models import Completion, CompletionSource, Course, Enrollment, ExternalActivity, Modality, Offering
+from courses.models import (
+    CertificationTrack,
+    Completion,
+    CompletionSource,
+    Course,
+    Enrollment,
+    ExternalActivity,
+    Modality,
+    Offering,
+)
 from courses.services.completion import record_completion, void_completion
 from lms.people.models import Person
 from xapi import api as xapi_api
@@ -186,12 +195,24 @@ def correct_for_voided_statement(*, statement_id) -> int:
     for completion in Completion.objects.filter(source_statement_id=statement_id, voided_at__isnull=True):
         void_completion(completion=completion)
         _uncomplete_enrollment(completion)
+        _redecide_certifications(completion)
         corrected += 1
     for completion in Completion.objects.filter(statement_id=statement_id, voided_at__isnull=True):
         void_completion(completion=completion, statement_already_voided=True)
         _uncomplete_enrollment(completion)
+        _redecide_certifications(completion)
         corrected += 1
     return corrected
+
+
+def _redecide_certifications(completion: Completion) -> None:
+    """A track certificate whose required course this completion was is decided again (and revoked if it lacks it)."""
+    from courses.services.certification import decide_certification
+
+    if completion.course_id is None:
+        return
+    for track in CertificationTrack.objects.filter(required_courses=completion.course_id):
+        decide_certification(person=completion.person, track=track)
 
 
 def _uncomplete_enrollment(completion: Completion) -> None:

@@ -196,3 +196,28 @@ def test_a_broker_outage_leaves_the_changes_queued_for_the_sweep(
     assert deliveries.retry_due(now=timezone.now()) == 0  # still within the dispatch grace
     assert deliveries.retry_due(now=timezone.now() + deliveries.DISPATCH_GRACE) == 1
     assert Completion.objects.count() == 1
+
+
+def test_a_voided_completion_that_a_track_certificate_rests_on_revokes_it(
+    client, platform_auth, mapped_course, django_capture_on_commit_callbacks
+):
+    from courses.services.certification import record_assessment_result
+    from tests.courses.factories import AssessmentFactory, CertificationTrackFactory
+
+    track = CertificationTrackFactory()
+    track.required_courses = [mapped_course]
+    track.save()
+    assessment = AssessmentFactory(track=track)
+    person = TraineeFactory()
+    statement = completion_statement(person)
+    post(client, platform_auth, [statement], django_capture_on_commit_callbacks)
+    with django_capture_on_commit_callbacks(execute=True):
+        record_assessment_result(
+            person=person, assessment=assessment, score=Decimal("90"), taken_on=dt.date(2026, 6, 2)
+        )
+    certificate = Certificate.objects.get(kind="certification")
+    assert certificate.revoked_at is None
+
+    post(client, platform_auth, [voiding(statement["id"])], django_capture_on_commit_callbacks)
+    certificate.refresh_from_db()
+    assert certificate.revoked_at is not None  # revoked, kept
