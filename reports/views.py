@@ -20,7 +20,7 @@ from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
 from reports.models import ReportRun
-from reports.services import national_export, runs, tokens
+from reports.services import data_subject, national_export, runs, tokens
 
 FORMATS = ("csv", "xlsx")
 MAX_PEOPLE_ON_PAGE = 200
@@ -320,3 +320,16 @@ def api_token(request):
         "reports/api_token.html",
         {"tokens": tokens.live_api_tokens(user=request.user), "new_key": new_key},
     )
+
+
+@login_required
+def data_subject_export(request, employee_number: str):
+    """Training staff and administrators: everything held about one person, as one JSON file."""
+    if not scoping.is_staff(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Person, employee_number=employee_number)
+    payload = data_subject.build_data_subject_export(person=person)
+    record_access(request=request, what="reports.data_subject_export", channel=Channel.DOWNLOAD, people=[person])
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="data-subject-{person.pk}.json"'
+    return response
