@@ -18,4 +18,5 @@ urlpatterns = [
     path("runs/<int:pk>/retry/", views.retry_run, name="run_retry"),
     path("national-export/", views.national_export_view, name="national_export"),
     path("api-token/", views.api_token, name="api_token"),
+    path("people/<str:employee_number>/data-export/", views.data_subject_export, name="data_subject_export"),
 ]

@@ -21,7 +21,7 @@ from lms.people.models import Agency, Person
 from lms.roc import roc_year
 from reports import builders, charts, exports, scoping
 from reports.models import NationalIdExport, ReportRun
-from reports.services import national_export, runs, tokens
+from reports.services import data_subject, national_export, runs, tokens
 
 FORMATS = ("csv", "xlsx")
 PEOPLE_PER_PAGE = 50
@@ -460,3 +460,16 @@ def expiring_certificates(request):
         "reports/expiring_certificates.html",
         {"rows": rows, "by_agency": builders.expiring_by_agency(rows), "days": days, "agency": agency},
     )
+
+
+@login_required
+def data_subject_export(request, employee_number: str):
+    """Training staff and administrators: everything held about one person, as one JSON file."""
+    if not scoping.is_staff(request.user):
+        raise PermissionDenied
+    person = get_object_or_404(Person, employee_number=employee_number)
+    payload = data_subject.build_data_subject_export(person=person)
+    record_access(request=request, what="reports.data_subject_export", channel=Channel.DOWNLOAD, people=[person])
+    response = JsonResponse(payload, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="data-subject-{person.pk}.json"'
+    return response
