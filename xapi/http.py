@@ -10,6 +10,7 @@ from urllib.parse import parse_qs
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
+from django.db import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
@@ -155,6 +156,9 @@ def _build(request: HttpRequest) -> XapiRequest:
     return XapiRequest(method=method, params=alt_params, headers=alt_headers, body=content, extra={"alternate": True})
 
 
+DATABASE_RETRY_AFTER = 10  # seconds: a restarting PostgreSQL is usually back within that
+
+
 def error_response(status: int, message: str) -> HttpResponse:
     return JsonResponse({"error": True, "message": message}, status=status)
 
@@ -223,6 +227,13 @@ def xapi_endpoint(
             except RecursionError:
                 # JSON nested deeper than can be parsed or walked (e.g. 1,000 levels).
                 response = error_response(400, "the JSON is nested too deeply")
+            except (OperationalError, InterfaceError):
+                # The database is restarting or unreachable: nothing was acknowledged, so the
+                # client may resend (RFC 9110 §15.6.4: 503 with Retry-After), with CORS headers.
+                logger.warning("xAPI database unavailable: %s %s", request.method, request.path, exc_info=True)
+                response = error_response(503, "the LRS database is unavailable; retry later")
+                response["Retry-After"] = str(DATABASE_RETRY_AFTER)
+                consistent = False
             except Exception:
                 # Logged like Django's own 500 handler, but answered as JSON with the CORS
                 # headers so that a browser client can read the failure.

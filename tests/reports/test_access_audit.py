@@ -84,11 +84,19 @@ def test_api_rows_naming_people_are_recorded_and_aggregates_are_not(city):
 def test_the_national_export_is_recorded_with_its_scope(client, city, settings):
     settings.NATIONAL_ID_KEYS = [Fernet.generate_key().decode()]
     set_national_id(person=city.p2, national_id="E123456789")
+    from courses.models import Course
+    from reports.models import CourseNationalCategory, NationalCode
+
+    category = NationalCode.objects.create(kind=NationalCode.Kind.COURSE_CATEGORY, code="C1", name="C1")
+    CourseNationalCategory.objects.create(course=Course.objects.get(code="CED"), category=category)
     client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
-    response = client.post("/reports/national-export/", {"offering": city.offerings.ced_2018.code})
-    assert response.status_code == 200
+    response = client.post(
+        "/reports/national-export/", {"kind": "lifelong", "encoding": "cp950", "offering": city.offerings.ced_2018.code}
+    )
+    assert response.status_code == 200, response.content.decode(errors="replace")[:2000]
     entry = AccessEntry.objects.get(what="reports.national_export")
     assert "offering=CED-107-01" in entry.scope and entry.person_count == 1
+    assert _numbers(entry) == {"P2"}  # the people the file covered
 
 
 def test_opening_a_person_in_the_admin_is_recorded(client, city):
