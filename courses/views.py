@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -52,7 +50,7 @@ from lms.audit.services import Channel, record_access
 from lms.people import selectors as people_selectors
 from lms.people.forms import SubtreePeopleFilterForm
 from lms.people.models import Person
-from lms.people.roles import Role, has_role
+from lms.people.roles import can_nominate, is_training_staff, training_staff_required
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -77,15 +75,7 @@ def _person(request) -> Person:
     return person
 
 
-def staff_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or has_role(request.user, Role.TRAINING_STAFF)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = training_staff_required
 
 
 def _back(request, default: str) -> str:
@@ -191,7 +181,7 @@ def evaluation(request, pk: int):
 @login_required
 def certificate_pdf(request, pk: int):
     certificate = get_object_or_404(Certificate.objects.select_related("person", "track"), pk=pk)
-    if certificate.person.user_id != request.user.pk and not has_role(request.user, Role.TRAINING_STAFF):
+    if certificate.person.user_id != request.user.pk and not is_training_staff(request.user):
         raise PermissionDenied
     record_access(request=request, what="learning.certificate.pdf", channel=Channel.DOWNLOAD,
                   people=[certificate.person], scope=f"certificate={certificate.number}")
@@ -221,7 +211,7 @@ def verify(request, code):
 def nominate(request, code: str):
     """The officer's list of their subtree's people (search, agency filter, paging), each with a 薦送 button."""
     offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
-    if not (has_role(request.user, Role.AGENCY_OFFICER) or has_role(request.user, Role.TRAINING_STAFF)):
+    if not can_nominate(request.user):
         raise PermissionDenied
     form = NominationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():

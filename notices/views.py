@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -16,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lms.people.models import Person
-from lms.people.roles import Role, has_role
+from lms.people.roles import training_staff_required
 from notices import calendar, selectors
 from notices.forms import NoticePreferenceForm
 from notices.models import Notice, NoticeKind, NoticePreference
@@ -24,16 +22,7 @@ from notices.services.preferences import reset_calendar_token
 from notices.services.queueing import preference_for
 from notices.services.sending import resend_notice
 
-
-def staff_required(view):
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        if not (request.user.is_superuser or has_role(request.user, Role.TRAINING_STAFF)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+staff_required = training_staff_required
 
 
 def _person(request) -> Person:

@@ -10,10 +10,18 @@ from __future__ import annotations
 import xapi.api as xapi_api
 from xapi.signals import statements_stored, statements_voided
 
-__all__ = ["LMS_AUTHORITY", "get_statement_states", "query_statements", "statements_stored", "statements_voided"]
+__all__ = [
+    "LMS_AUTHORITY",
+    "get_statement_states",
+    "is_issued_by_lms",
+    "query_statements",
+    "statements_stored",
+    "statements_voided",
+]
 
 # The authority of LMS-issued statements (xAPI 1.0.3 §2.4.9); only those are credited (courses/vocabulary.py).
 LMS_AUTHORITY: dict | None = xapi_api.LMS_AUTHORITY
+is_issued_by_lms = xapi_api.is_issued_by_lms
 
 
 def query_statements(**filters) -> list[dict]:

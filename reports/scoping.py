@@ -8,30 +8,19 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 
-from lms.people.models import Agency, Person, officer_subtree
-from lms.people.roles import Role, has_role
+from lms.people import roles
+from lms.people.models import Agency, Person
+from lms.people.selectors import agencies_visible_to
 
-
-def is_staff(user) -> bool:
-    return user.is_authenticated and (
-        user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR)
-    )
-
-
-def officer_agency(user) -> Agency | None:
-    return officer_subtree(user)
-
-
-def can_see_agency_reports(user) -> bool:
-    return is_staff(user) or officer_agency(user) is not None
+# The role questions are answered once, in lms.people.roles; these names are what reports reads.
+is_staff = roles.is_training_staff
+officer_agency = roles.officer_subtree
+can_see_agency_reports = roles.can_see_agency_reports
 
 
 def agencies_in_scope(user):
     """The agencies a user may pick in a report filter: all for staff, an officer's subtree, else none."""
-    if is_staff(user):
-        return Agency.objects.all()
-    own = officer_agency(user)
-    return Agency.objects.subtree_of(own) if own is not None else Agency.objects.none()
+    return agencies_visible_to(user)
 
 
 def resolve_agency(user, code: str | None) -> Agency | None:

@@ -24,6 +24,7 @@ __all__ = [
     "get_or_create_credential",
     "get_statement",
     "get_statement_states",
+    "is_issued_by_lms",
     "query_statements",
     "record_statements",
     "void_statement",
@@ -35,6 +36,18 @@ LMS_AUTHORITY: dict = {
     "name": "KCG LMS",
     "account": {"homePage": "urn:kcg-lms:xapi:credential", "name": "lms"},
 }
+
+
+def is_issued_by_lms(statement: dict) -> bool:
+    """Whether a stored statement's authority is the LMS itself (xAPI 1.0.3 §2.4.9).
+
+    The one answer to "did the LMS issue this?". It fails closed: a statement without an
+    authority (every stored statement has one) is not the LMS's.
+    """
+    authority = statement.get("authority")
+    if not isinstance(authority, dict):
+        return False
+    return authority.get("account") == LMS_AUTHORITY["account"]
 
 
 def record_statements(

@@ -19,7 +19,7 @@ from django.utils import timezone
 from courses import statements
 from courses.models import Attendance, Completion, CompletionSource, Course, Enrollment, Modality, Offering
 from lms.people.models import Person
-from lms.people.roles import Role, has_role
+from lms.people.roles import is_training_staff
 from xapi import api as xapi_api
 
 Status = Enrollment.Status
@@ -98,7 +98,7 @@ def revoke_completion(*, completion: Completion, by_user, now: dt.datetime | Non
 
     The enrolment, if any, is no longer completed. Re-marking attendance decides it again.
     """
-    if not has_role(by_user, Role.TRAINING_STAFF):
+    if not is_training_staff(by_user):
         raise PermissionDenied
     with transaction.atomic():
         completion = void_completion(completion=completion, now=now)

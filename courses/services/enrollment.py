@@ -19,7 +19,7 @@ from courses import signals, statements
 from courses.models import Completion, Course, Enrollment, Offering
 from courses.selectors import waitlist_position
 from lms.people.models import Person
-from lms.people.roles import Role, has_role
+from lms.people.roles import can_nominate, is_training_staff
 from xapi import api as xapi_api
 
 Status = Enrollment.Status
@@ -109,9 +109,7 @@ def enroll_person(
 
 def nominate_person(*, offering: Offering, person: Person, officer_user, now: dt.datetime | None = None) -> Enrollment:
     """An agency HR officer nominates (薦送) one of their own staff; the same rules as self-enrolment apply."""
-    if not Person.objects.visible_to(officer_user).filter(pk=person.pk).exists() or not (
-        has_role(officer_user, Role.AGENCY_OFFICER) or has_role(officer_user, Role.TRAINING_STAFF)
-    ):
+    if not can_nominate(officer_user) or not Person.objects.visible_to(officer_user).filter(pk=person.pk).exists():
         raise PermissionDenied(_("只能薦送本機關（含所屬機關）人員。"))
     return enroll_person(offering=offering, person=person, nominated_by=officer_user, now=now)
 
@@ -134,7 +132,7 @@ def _promote_waitlist(offering: Offering, *, now: dt.datetime) -> list[Enrollmen
 
 def fill_from_waitlist(*, offering: Offering, by_user, now: dt.datetime | None = None) -> list[Enrollment]:
     """Staff raised the capacity (in the catalog admin): promote from the waitlist into the new seats."""
-    if not has_role(by_user, Role.TRAINING_STAFF):
+    if not is_training_staff(by_user):
         raise PermissionDenied
     now = now or timezone.now()
     with transaction.atomic():
@@ -147,7 +145,7 @@ def cancel_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | Non
     The next person on the waitlist is promoted in the same transaction.
     """
     now = now or timezone.now()
-    staff = has_role(by_user, Role.TRAINING_STAFF)
+    staff = is_training_staff(by_user)
     with transaction.atomic():
         offering = _lock_offering(enrollment.offering)
         enrollment = Enrollment.objects.select_for_update().get(pk=enrollment.pk)
@@ -170,7 +168,7 @@ def cancel_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | Non
 def _decide(
     *, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime | None, reason: str = ""
 ) -> Enrollment:
-    if not has_role(by_user, Role.TRAINING_STAFF):
+    if not is_training_staff(by_user):
         raise PermissionDenied
     now = now or timezone.now()
     with transaction.atomic():

@@ -45,9 +45,7 @@ logger = logging.getLogger(__name__)
 COMPLETION_VERBS = {v.Verbs.COMPLETED, v.Verbs.PASSED}
 
 
-def is_lms_statement(statement: dict) -> bool:
-    account = (statement.get("authority") or {}).get("account") or {}
-    return account == xapi_api.LMS_AUTHORITY["account"]
+is_lms_statement = xapi_api.is_issued_by_lms
 
 
 def is_completion(statement: dict) -> bool:

@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from treebeard.mp_tree import MP_Node, MP_NodeManager, MP_NodeQuerySet
 
+from lms.people.roles import officer_subtree, sees_everyone
+
 
 class AgencyKind(models.TextChoices):
     FIRST_LEVEL = "first_level", _("一級機關")
@@ -85,21 +87,6 @@ class PersonQuerySet(models.QuerySet):
         if agency is not None:
             return self.for_agency_subtree(agency)
         return self.filter(user=user)
-
-
-def sees_everyone(user) -> bool:
-    """Training staff and administrators see every person and agency."""
-    from lms.people.roles import Role, has_role
-
-    return user.is_authenticated and (
-        user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR)
-    )
-
-
-def officer_subtree(user) -> Agency | None:
-    """The agency whose subtree an HR officer's current binding covers, or None (no binding, or ended)."""
-    officer = getattr(user, "agency_officer", None) if user.is_authenticated else None
-    return officer.agency if officer is not None and officer.is_current else None
 
 
 def for_agency_subtree_q(agency: Agency, prefix: str = "agency") -> Q:

@@ -1,7 +1,21 @@
-"""Roles are Django groups. Other apps add permissions to them in their own post_migrate handlers."""
+"""Roles are Django groups, and every role question has ONE predicate here.
+
+Views, services, templates (through the `roles` context processor) and API permissions all ask
+these functions, so that "is this person training staff?" has one answer everywhere:
+
+- `is_training_staff`: 訓練承辦人, and administrators (系統管理者, superusers), who may do
+  whatever training staff do;
+- `officer_subtree` / `is_agency_officer`: an HR officer with a CURRENT binding to an agency
+  subtree (an ended binding grants nothing);
+- `sees_everyone`: who sees every person and agency (training staff);
+- `can_see_agency_reports` and `can_nominate`: staff, or an officer for their own subtree.
+
+Other apps add permissions to the groups in their own post_migrate handlers.
+"""
 
 from __future__ import annotations
 
+import functools
 from enum import StrEnum
 
 
@@ -33,6 +47,53 @@ def has_role(user, role: Role) -> bool:
         cache = set(user.groups.values_list("name", flat=True))
         user._role_names = cache
     return role.value in cache
+
+
+def is_training_staff(user) -> bool:
+    """訓練承辦人, or an administrator: the one answer to "may this user act as training staff?"."""
+    return bool(
+        user.is_authenticated
+        and (user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR))
+    )
+
+
+def officer_subtree(user):
+    """The Agency whose subtree an HR officer's current binding covers, or None (no binding, or ended)."""
+    officer = getattr(user, "agency_officer", None) if user.is_authenticated else None
+    return officer.agency if officer is not None and officer.is_current else None
+
+
+def is_agency_officer(user) -> bool:
+    return officer_subtree(user) is not None
+
+
+def sees_everyone(user) -> bool:
+    """Training staff and administrators see every person and agency (docs/domain.md §7)."""
+    return is_training_staff(user)
+
+
+def can_see_agency_reports(user) -> bool:
+    return is_training_staff(user) or is_agency_officer(user)
+
+
+def can_nominate(user) -> bool:
+    """Officers nominate (薦送) their own people; training staff anyone."""
+    return is_training_staff(user) or is_agency_officer(user)
+
+
+def training_staff_required(view):
+    """A view for training staff (and administrators) only: 403 for anyone else, login first."""
+    from django.contrib.auth.decorators import login_required
+    from django.core.exceptions import PermissionDenied
+
+    @functools.wraps(view)
+    @login_required
+    def wrapper(request, *args, **kwargs):
+        if not is_training_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
 
 
 def ensure_role_groups(**kwargs) -> None:

@@ -10,9 +10,8 @@ from lms.people.models import (
     Person,
     PersonQuerySet,
     for_agency_subtree_q,
-    officer_subtree,
-    sees_everyone,
 )
+from lms.people.roles import officer_subtree, sees_everyone
 
 
 def agencies_visible_to(user) -> AgencyQuerySet:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import functools
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import LoginView
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -19,24 +17,13 @@ from django.views.decorators.http import require_POST
 from lms.people import hr_sync, sso
 from lms.people.forms import HrSyncUploadForm
 from lms.people.models import HrSync
-from lms.people.roles import Role, has_role
+from lms.people.roles import training_staff_required
 
 SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {"agencies.csv", "people.csv", "agencies.xlsx", "people.xlsx", "columns.md"}
 
 
-def hr_staff_required(view):
-    """Training staff and administrators run the HR sync."""
-
-    @functools.wraps(view)
-    @login_required
-    def wrapper(request, *args, **kwargs):
-        user = request.user
-        if not (user.is_superuser or has_role(user, Role.TRAINING_STAFF) or has_role(user, Role.ADMINISTRATOR)):
-            raise PermissionDenied
-        return view(request, *args, **kwargs)
-
-    return wrapper
+hr_staff_required = training_staff_required  # training staff and administrators run the HR sync
 
 
 @hr_staff_required

@@ -87,7 +87,7 @@ def _enrollment_draft(
 
 def notify_enrollment_change(*, enrollment_id: int, change: str, by_user=None, reason: str = "", position=None) -> int:
     """Tell the trainee (and, for a nomination, the officer) what happened to an enrolment."""
-    from lms.people.roles import Role, has_role
+    from lms.people.roles import is_training_staff
 
     enrollment = Enrollment.objects.select_related("person", "offering__course", "nominated_by").get(pk=enrollment_id)
     offering = enrollment.offering
@@ -99,7 +99,7 @@ def notify_enrollment_change(*, enrollment_id: int, change: str, by_user=None, r
         "reason": reason,
         "by_staff": bool(
             by_user is not None
-            and has_role(by_user, Role.TRAINING_STAFF)
+            and is_training_staff(by_user)
             and getattr(by_user, "pk", None) != enrollment.person.user_id
         ),
         "awaiting_approval": enrollment.status == Status.PENDING_APPROVAL,

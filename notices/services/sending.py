@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lms.people.roles import Role, has_role
+from lms.people.roles import is_training_staff
 from notices.models import Notice
 
 # Transient delivery errors: recorded on the row, retried by the task, visible to staff.
@@ -84,7 +84,7 @@ def resend_notice(*, notice: Notice, by_user) -> Notice:
     """Staff queue a failed notice again (or one stuck in sending); the task sends it once."""
     from notices.tasks import send_notices_task
 
-    if not (by_user.is_superuser or has_role(by_user, Role.TRAINING_STAFF)):
+    if not is_training_staff(by_user):
         raise PermissionDenied
     if not notice.email:
         raise ValidationError({"email": _("收件人沒有電子郵件地址，僅能於站內查看。")})

@@ -44,11 +44,8 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-def _is_lms_issued(statement: dict) -> bool:
-    """Only the LMS's own normalised statement is credited (courses/vocabulary.py)."""
-    if lrs.LMS_AUTHORITY is None or "authority" not in statement:
-        return True
-    return statement["authority"].get("account") == lrs.LMS_AUTHORITY.get("account")
+# Only the LMS's own normalised statement is credited (courses/vocabulary.py); one answer, failing closed.
+_is_lms_issued = lrs.is_issued_by_lms
 
 
 def _employee_number(statement: dict) -> str | None:
