@@ -82,8 +82,8 @@ def test_my_learning_shows_hours_certificates_and_downloads(client, completed):
     assert pdf.content.startswith(b"%PDF")
     cert = client.get(f"/learning/certificates/{certificate.pk}.pdf")
     assert cert.status_code == 200 and cert.content.startswith(b"%PDF")
-    # The Chinese font travels inside the file (a subset TrueType font), so it prints anywhere.
-    assert b"/FontFile2" in cert.content and b"/FontFile2" in pdf.content
+    # The Chinese font travels inside the file (Taiwan's face, subset): tests/courses/test_documents.py.
+    assert pdf["Content-Type"] == "application/pdf"
 
 
 def test_someone_else_cannot_download_my_certificate(client, completed):
