@@ -16,7 +16,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from courses import documents, selectors
+from courses import documents, selectors, trainee_home
 from courses.forms import (
     AssessmentResultForm,
     EvaluationForm,
@@ -90,6 +90,8 @@ def _back(request, default: str) -> str:
 @require_POST
 def enroll(request, code: str):
     offering = get_object_or_404(Offering, code=code)
+    if getattr(request.user, "person", None) is None:
+        return _no_learner_profile(request)
     try:
         enrollment = enrollment_services.enroll_person(offering=offering, person=_person(request))
     except ValidationError as error:
@@ -116,23 +118,50 @@ def cancel(request, pk: int):
     return redirect(_back(request, reverse("learning:my")))
 
 
+def _no_learner_profile(request):
+    """Accounts without a learner profile (staff, officers) get a page that says so, not a bare 403."""
+    return render(request, "courses/no_learner_profile.html", status=403)
+
+
+def _year_param(request, default: int) -> int:
+    """?year= as a Gregorian year (ROC years such as 114 accepted); anything else is the default."""
+    try:
+        year = int(request.GET.get("year") or default)
+    except ValueError:
+        return default
+    if 1 <= year < 200:
+        year += 1911
+    return year if 2000 <= year <= default else default
+
+
 @login_required
 def my_learning(request):
-    person = _person(request)
-    year = timezone.localdate().year
+    """我的學習: this year's hours and rule progress, what to take next, running enrolments, history."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return _no_learner_profile(request)
+    today = timezone.localdate()
+    year = _year_param(request, today.year)
     completions = list(selectors.completions_in_year(person=person, year=year))
+    enrollments = selectors.my_enrollments(person=person) if year == today.year else []
+    now = timezone.now()
+    for enrollment in enrollments:
+        enrollment.join = selectors.join_link(enrollment, now=now)
     return render(
         request,
         "courses/my_learning.html",
         {
             "person": person,
             "year": year,
-            "enrollments": selectors.my_enrollments(person=person),
-            "sessions": selectors.upcoming_sessions(person=person),
+            "is_current_year": year == today.year,
+            "enrollments": enrollments,
+            "finished": selectors.my_enrollments(person=person, statuses=selectors.FINISHED_STATUSES, year=year),
+            "sessions": selectors.upcoming_sessions(person=person) if year == today.year else [],
             "completions": completions,
             "summary": selectors.hours_summary(completions),
             "certificates": selectors.my_certificates(person=person),
-            "years": range(year, year - 6, -1),
+            "sections": trainee_home.sections(person=person, year=year, today=today),
+            "years": range(today.year, today.year - 6, -1),
         },
     )
 
@@ -141,11 +170,10 @@ def my_learning(request):
 def learning_record(request, fmt: str):
     if fmt not in ("csv", "pdf"):
         raise Http404
-    person = _person(request)
-    try:
-        year = int(request.GET.get("year") or timezone.localdate().year)
-    except ValueError:
-        year = timezone.localdate().year
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return _no_learner_profile(request)
+    year = _year_param(request, timezone.localdate().year)
     completions = list(selectors.completions_in_year(person=person, year=year))
     if fmt == "csv":
         response = HttpResponse(documents.learning_record_csv(completions=completions), content_type="text/csv")

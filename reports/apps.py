@@ -10,7 +10,10 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from reports import lrs, receivers, roles
+        from courses.trainee_home import register_section
+        from reports import lrs, progress, receivers, roles
+
+        register_section(progress.home_section)
 
         lrs.statements_stored.connect(receivers.on_statements_stored, dispatch_uid="reports.project_statements")
         lrs.statements_voided.connect(receivers.on_statements_voided, dispatch_uid="reports.unproject_voided")
