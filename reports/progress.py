@@ -4,7 +4,8 @@ The figures are the learner report's (builders.build_learner_report), so 我的�
 disagree. For a rule not yet met in the running year, the suggestions are offerings of courses
 that count for it (docs/trainee-home.md): published courses whose topics, competency axis,
 modality, course or learning path match the rule, with an offering that is open for enrolment
-now and ends by the rule's deadline, that the person is eligible for and not already enrolled in.
+now and ends by the rule's deadline, that the person is eligible for, not already enrolled in and
+has not completed within the rule's years.
 E-learning first (it can be done at once), then the soonest start.
 """
 
@@ -16,7 +17,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.models import Course, Enrollment, LearningPathStep, Modality, Offering
+from courses.models import Completion, Course, Enrollment, LearningPathStep, Modality, Offering
 from courses.services.enrollment import eligibility_problems
 from courses.trainee_home import HomeSection
 from lms.people.models import Person
@@ -77,8 +78,14 @@ def offerings_filling(
     now = now or timezone.now()
     today = timezone.localdate(now)
     taken = Enrollment.objects.filter(person=person, status__in=Enrollment.ACTIVE_STATUSES).values("offering_id")
+    first, last = rule.counted_years(today.year)
+    done = Completion.objects.filter(
+        person=person, voided_at__isnull=True, course__isnull=False, completed_at__year__gte=first,
+        completed_at__year__lte=last,
+    ).values("course_id")
     offerings = (
         Offering.objects.filter(course__in=courses_counting_for(rule), is_cancelled=False)
+        .exclude(course__in=done)
         .upcoming(today)
         .filter(enrollment_opens__lte=now, enrollment_closes__gte=now)
         .exclude(pk__in=taken)

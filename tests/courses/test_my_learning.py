@@ -72,7 +72,8 @@ def setting(credit):
         course=CourseFactory(code="GM-301", title="主管性別領導", topics=[gender], supervisors_only=True)
     )
     unrelated = UpcomingOfferingFactory(course=CourseFactory(code="AI-1", title="AI 工作坊"))
-    return {"today": today, "rule": rule, "person": person, "online": online, "classroom": classroom,
+    again = UpcomingOfferingFactory(course=done)
+    return {"again": again, "today": today, "rule": rule, "person": person, "online": online, "classroom": classroom,
             "bosses": bosses, "unrelated": unrelated}
 
 
@@ -96,6 +97,7 @@ def test_each_gap_lists_open_offerings_that_fill_it_and_that_the_trainee_may_tak
     assert gap.index(setting["online"].code) < gap.index(setting["classroom"].code)  # e-learning first
     assert setting["bosses"].code not in gap  # supervisors only: not eligible
     assert setting["unrelated"].code not in gap  # does not count for the rule
+    assert setting["again"].code not in gap  # already completed this year
     # Enrolling from the suggestion goes through the normal enrolment and the offering leaves the list.
     client.post(f"/learning/offerings/{setting['classroom'].code}/enroll/", {"next": "/learning/"})
     assert Enrollment.objects.get(person=setting["person"]).offering == setting["classroom"]
