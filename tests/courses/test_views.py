@@ -196,6 +196,13 @@ def test_course_page_has_an_enrol_button_per_offering(client):
                             request=request)
     assert f'action="/learning/offerings/{offering.code}/enroll/"' in html
     assert f'action="/learning/offerings/{closed.code}/enroll/"' not in html
+    # An account without a learner profile (staff, officers) is told why instead of offered 報名.
+    from tests.lms.people.factories import UserFactory
+
+    request.user = UserFactory()
+    html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering]},
+                            request=request)
+    assert "/enroll/" not in html and "此帳號未連結學員資料" in html
 
 
 def test_staff_approve_a_pending_enrolment_on_the_roster_page(client):
