@@ -28,7 +28,9 @@ from reports import builders
 from reports.models import LearningRecord
 from xapi import api as xapi_api
 
-pytestmark = pytest.mark.django_db
+# Real commits: the LRS consumers (crediting the platforms' statements, the projection) run on commit,
+# as they do when load_demo runs from the command line.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _counts() -> dict:
