@@ -114,9 +114,11 @@ def _check_history():
         shares[rule.code] = sum(f["compliant"] for f in figures) / eligible
     assert all(0.5 <= share <= 0.99 for share in shares.values()), shares
     assert max(shares.values()) - min(shares.values()) > 0.1  # rules differ
-    agencies = [row["rules"][0] for row in report.agencies if row["level"] == 1 and row["rules"][0]]
-    agency_shares = [f["compliant"] / f["eligible"] for f in agencies if f["eligible"] >= 10]
-    assert max(agency_shares) - min(agency_shares) > 0.15  # agencies differ
+    # Agencies differ, most visibly on the hardest rule (work-related 20 hours).
+    hardest = min(range(len(report.rules)), key=lambda i: shares[report.rules[i].code])
+    figures = [row["rules"][hardest] for row in report.agencies if row["level"] >= 1 and row["rules"][hardest]]
+    agency_shares = [f["compliant"] / f["eligible"] for f in figures if f["eligible"] >= 8]
+    assert len(agency_shares) >= 3 and max(agency_shares) - min(agency_shares) > 0.15, agency_shares
 
     center = builders.build_center_report(year=today.year)
     assert center.total["classes"] > 10 and center.total["completions"] > LEARNERS
