@@ -13,6 +13,8 @@ TRAINING_STAFF_PERMISSIONS = [
     "courses.lock_course",
     "courses.delete_topic",
     "courses.delete_competencyaxis",
+    "courses.view_certificatetemplate",
+    "courses.change_certificatetemplate",
 ]
 
 

@@ -238,6 +238,18 @@ COURSES = [
     ("HR-102", "ICERD 消除種族歧視公約", ["human-rights", "icerd"], "national-policy", Modality.REMOTE, 2, "全體同仁", {}),
     ("POL-101", "當前重要政策：高雄市政建設", ["policy"], "city-vision", Modality.ELEARNING, 1, "全體同仁", {}),
     (
+        "ANN-101",
+        "公務人員年度數位學習必修課程：當前重要政策、環境教育、性別主流化、人權保障與資通安全通識（含課後測驗及學習心得回饋）",
+        ["policy", "environmental-education", "gender-mainstreaming", "human-rights", "icerd", "cyber-security"],
+        "national-policy",
+        Modality.ELEARNING,
+        13,
+        "全體同仁",
+        {},
+    ),
+    ("AI-104", "生成式 AI 應用數位課程組合", ["ai"], "common-core", Modality.ELEARNING, 8, "全體同仁", {}),
+    ("ENG-103", "英語數位學習：公務英文寫作與簡報", ["english"], "common-core", Modality.ELEARNING, 8, "全體同仁", {}),
+    (
         "MGT-101",
         "初任薦任官等主管職務人員研習班",
         ["policy"],

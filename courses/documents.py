@@ -1,92 +1,73 @@
 """Printable documents: certificates and the personal learning record (PDF, CSV).
 
-PDFs embed a TrueType Traditional Chinese font (settings.LMS_PDF_FONT, by default Debian's
-fonts-arphic-uming, which the setup scripts install), subset into each file, so a certificate
-prints the same on any machine. reportlab's built-in CID font MSung-Light is only the fallback
-when that file is missing: it is not embedded, and viewers without Adobe's CNS1 language pack
-show it blank. The CSV starts with a BOM so that Excel on a Taiwanese Windows opens it as UTF-8. The CSV and the
-text cells printed in PDFs go through the shared safe writer (`tabular`): formula-leading text is
-quoted, so text copied out of a PDF into a spreadsheet is as inert as the CSV.
+PDFs are rendered by WeasyPrint from HTML templates (courses/templates/courses/pdf/), so long
+course titles wrap inside their cells and tables break across pages with their header repeated;
+nothing is cut. The text is set in the Traditional Chinese face settings.LMS_PDF_FONT_FAMILY
+(Debian's fonts-arphic-uming, "AR PL UMing TW"), found through fontconfig and subset into each
+file, so a certificate prints the same on any machine. Staff adjust the certificate's wording and
+colour in the admin (CertificateTemplate). The CSV starts with a BOM so that Excel on a Taiwanese
+Windows opens it as UTF-8. The CSV and the text printed in
+PDFs go through the shared safe writer (`tabular`): formula-leading text is quoted, so text copied
+out of a PDF into a spreadsheet is as inert as the CSV.
 """
 
 from __future__ import annotations
 
-import io
-import logging
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
+from django.template.loader import render_to_string
 from django.utils import timezone
-from reportlab.lib.pagesizes import A4, landscape
-from reportlab.lib.units import mm
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfbase.ttfonts import TTFont
-from reportlab.pdfgen import canvas
 
 import tabular
-from courses.models import Certificate
+from courses.models import Certificate, CertificateTemplate
 from lms.people.models import Person
 from lms.roc import format_roc_date, roc_year
 
-EMBEDDED_FONT = "LmsMing"
-FALLBACK_FONT = "MSung-Light"
 CENTER_NAME = "高雄市政府公務人力發展中心"
-logger = logging.getLogger(__name__)
 
 
-def _font() -> str:
-    registered = pdfmetrics.getRegisteredFontNames()
-    if EMBEDDED_FONT in registered:
-        return EMBEDDED_FONT
-    path = Path(settings.LMS_PDF_FONT)
-    if path.is_file():
-        pdfmetrics.registerFont(TTFont(EMBEDDED_FONT, str(path), subfontIndex=settings.LMS_PDF_FONT_INDEX))
-        return EMBEDDED_FONT
-    logger.warning("PDF font %s is missing; falling back to the non-embedded CID font %s", path, FALLBACK_FONT)
-    if FALLBACK_FONT not in registered:
-        pdfmetrics.registerFont(UnicodeCIDFont(FALLBACK_FONT))
-    return FALLBACK_FONT
+def render_pdf(template: str, context: dict) -> bytes:
+    """HTML template → PDF bytes. Only our own templates and data: no URL is fetched."""
+    from weasyprint import HTML  # imported here: loading pango costs ~0.3 s, not needed by other pages
+
+    html = render_to_string(template, {**context, "font_family": settings.LMS_PDF_FONT_FAMILY})
+    return HTML(string=html, url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"PDF templates must not load {url}")
+
+
+def _hours(value) -> str:
+    return f"{Decimal(value).normalize():f}" if value is not None else ""
 
 
 def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
-    """A one-page landscape certificate with its number and the verification address."""
-    font = _font()
-    buffer = io.BytesIO()
-    width, height = landscape(A4)
-    pdf = canvas.Canvas(buffer, pagesize=(width, height))
-    pdf.setTitle(f"{certificate.get_kind_display()} {certificate.number}")
-    pdf.setLineWidth(3)
-    pdf.rect(12 * mm, 12 * mm, width - 24 * mm, height - 24 * mm)
-    pdf.setFont(font, 34)
-    pdf.drawCentredString(width / 2, height - 50 * mm, certificate.get_kind_display())
-    pdf.setFont(font, 13)
-    pdf.drawRightString(width - 25 * mm, height - 25 * mm, f"證書字號：{certificate.number}")
+    """A one-page landscape certificate with its number, wording from CertificateTemplate and the check address."""
+    layout = CertificateTemplate.load()
+    completion = certificate.kind == Certificate.Kind.COMPLETION
+    body = layout.completion_body if completion else layout.certification_body
+    text = body.format(
+        name=tabular.printable_text(certificate.person.name), title=tabular.printable_text(certificate.title),
+        hours=_hours(certificate.hours),
+        kind=certificate.get_kind_display(),
+    )
     issued = timezone.localtime(certificate.issued_at)
-    lines = [
-        f"{tabular.printable_text(certificate.person.name)} 君",
-        f"參加「{tabular.printable_text(certificate.title)}」",
-    ]
-    if certificate.hours:
-        lines.append(f"{'完成研習' if certificate.kind == Certificate.Kind.COMPLETION else '完成認證'}，"
-                     f"計 {Decimal(certificate.hours).normalize():f} 小時，特此證明。")
-    else:
-        lines.append("經評量合格，特此證明。")
-    pdf.setFont(font, 20)
-    for i, line in enumerate(lines):
-        pdf.drawCentredString(width / 2, height - (85 + i * 16) * mm, line)
-    pdf.setFont(font, 14)
-    issuer = certificate.track.issuer_name if certificate.track_id else CENTER_NAME
-    pdf.drawCentredString(width / 2, 50 * mm, issuer)
-    pdf.drawCentredString(width / 2, 40 * mm, f"中華民國 {format_roc_date(issued)[2:]}")
-    if certificate.valid_until:
-        pdf.drawCentredString(width / 2, 32 * mm, f"有效期限至 {format_roc_date(certificate.valid_until)}")
-    pdf.setFont(font, 9)
-    pdf.drawString(20 * mm, 18 * mm, f"查驗網址：{verify_url}")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    issuer = certificate.track.issuer_name if certificate.track_id else layout.issuer
+    return render_pdf(
+        "courses/pdf/certificate.html",
+        {
+            "certificate": certificate,
+            "layout": layout,
+            "heading": layout.completion_heading if completion else layout.certification_heading,
+            "body": text,
+            "issuer": issuer,
+            "issued": format_roc_date(issued)[2:],
+            "valid_until": format_roc_date(certificate.valid_until) if certificate.valid_until else "",
+            "verify_url": verify_url,
+        },
+    )
 
 
 RECORD_COLUMNS = ["完成日期", "課程名稱", "班期", "上課方式", "類別", "認證時數", "證書字號"]
@@ -115,37 +96,16 @@ def learning_record_csv(*, completions) -> bytes:
 
 def learning_record_pdf(*, person: Person, year: int, completions, summary: dict) -> bytes:
     """A personal learning record (個人學習紀錄) for one year: every credited course and the totals."""
-    font = _font()
-    buffer = io.BytesIO()
-    width, height = A4
-    pdf = canvas.Canvas(buffer, pagesize=A4)
-    pdf.setTitle(f"個人學習紀錄 {roc_year(year)}")
-    pdf.setFont(font, 18)
-    pdf.drawCentredString(width / 2, height - 25 * mm, f"{CENTER_NAME} 個人學習紀錄（民國 {roc_year(year)} 年）")
-    pdf.setFont(font, 11)
-    printed = (tabular.printable_text(v) for v in (person.name, person.employee_number, person.agency.name))
-    name, number, agency = printed
-    pdf.drawString(20 * mm, height - 36 * mm, f"姓名：{name}　員工編號：{number}　服務機關：{agency}")
-    pdf.drawString(20 * mm, height - 43 * mm, f"認證時數合計：{summary['total']} 小時　" + "　".join(
-        f"{name} {hours} 小時" for name, hours in summary["by_modality"].items()))
-    y = height - 55 * mm
-    widths = [30, 62, 30, 22, 0, 14]
-    pdf.setFont(font, 10)
-    for row_index, row in enumerate([RECORD_COLUMNS[:6], *[r[:6] for r in record_rows(completions)]]):
-        if y < 20 * mm:
-            pdf.showPage()
-            pdf.setFont(font, 10)
-            y = height - 20 * mm
-        x = 20 * mm
-        for text, w in zip(row, widths, strict=True):
-            if w:
-                pdf.drawString(x, y, tabular.printable_text(text)[: int(w / 3.6)])
-                x += w * mm
-        if row_index == 0:
-            pdf.line(20 * mm, y - 2 * mm, width - 20 * mm, y - 2 * mm)
-        y -= 7 * mm
-    pdf.setFont(font, 8)
-    pdf.drawString(20 * mm, 12 * mm, f"列印時間：{format_roc_date(timezone.localtime(), with_time=True)}")
-    pdf.showPage()
-    pdf.save()
-    return buffer.getvalue()
+    return render_pdf(
+        "courses/pdf/learning_record.html",
+        {
+            "center": CENTER_NAME,
+            "person": person,
+            "roc_year": roc_year(year),
+            "columns": RECORD_COLUMNS,
+            # Printed text goes through the safe writer, as the CSV does (tabular.printable_text).
+            "rows": [[tabular.printable_text(cell) for cell in row] for row in record_rows(completions)],
+            "summary": summary,
+            "printed": format_roc_date(timezone.localtime(), with_time=True),
+        },
+    )

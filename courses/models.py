@@ -14,13 +14,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from modelcluster.models import ClusterableModel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import StreamField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, PreviewableMixin, RevisionMixin
 from wagtail.search import index
@@ -845,6 +846,53 @@ class Certificate(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
+
+
+CERTIFICATE_PLACEHOLDERS = ("name", "title", "hours", "kind")
+
+
+def _check_placeholders(text: str) -> None:
+    try:
+        text.format(**dict.fromkeys(CERTIFICATE_PLACEHOLDERS, ""))
+    except (KeyError, IndexError, ValueError) as error:
+        raise ValidationError(
+            _("只能使用 {name}、{title}、{hours}、{kind} 這幾個代入欄位，並以成對的大括號標示。")
+        ) from error
+
+
+@register_setting(icon="doc-full")
+class CertificateTemplate(BaseGenericSetting):
+    """The wording and look of printed certificates, adjusted by training staff in the admin (設定 → 證書樣式).
+
+    The PDF is rendered from courses/templates/courses/pdf/certificate.html with these texts; the
+    body texts take {name}, {title}, {hours} and {kind}. No PII.
+    """
+
+    completion_heading = models.CharField(_("研習證明標題"), max_length=40, default="研習證明書")
+    certification_heading = models.CharField(_("認證證書標題"), max_length=40, default="認證證書")
+    completion_body = models.TextField(
+        _("研習證明內文"), max_length=500, default="{name} 君參加「{title}」，完成研習，計 {hours} 小時，特此證明。",
+        validators=[_check_placeholders],
+    )
+    certification_body = models.TextField(
+        _("認證證書內文"), max_length=500,
+        default="{name} 君完成「{title}」之訓練及評量，成績合格，計 {hours} 小時，特此證明。",
+        validators=[_check_placeholders],
+    )
+    issuer = models.CharField(_("核發單位"), max_length=100, default="高雄市政府公務人力發展中心",
+                              help_text=_("認證證書由認證的主管機關核發時，以認證項目的核發機關為準"))
+    signatory = models.CharField(_("署名"), max_length=100, blank=True, default="主任")
+    footer_note = models.CharField(
+        _("頁尾說明"), max_length=200, blank=True, default="本證書可於下列網址查驗真偽。"
+    )
+    accent_color = models.CharField(
+        _("框線顏色"), max_length=7, default="#7a1f1f",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("請填寫 #RRGGBB 格式的顏色。"))],
+    )
+
+    class Meta:
+        verbose_name = _("證書樣式")
+        verbose_name_plural = _("證書樣式")
 
 
 class CourseEvaluation(models.Model):

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db.models import Avg, Count, Q
 from django.utils import timezone
 
@@ -83,10 +85,19 @@ def hours_summary(completions) -> dict:
     return {"total": total, "by_modality": by_modality, "by_category": by_category}
 
 
-def my_enrollments(*, person):
-    """A person's current enrolments (not cancelled or rejected), newest offering first, with the waitlist position."""
+CURRENT_STATUSES = (Enrollment.Status.ENROLLED, Enrollment.Status.PENDING_APPROVAL, Enrollment.Status.WAITLISTED)
+FINISHED_STATUSES = (Enrollment.Status.COMPLETED, Enrollment.Status.NOT_COMPLETED)
+
+
+def my_enrollments(*, person, statuses=CURRENT_STATUSES, year: int | None = None):
+    """A person's enrolments in `statuses` (by default the running ones: enrolled, pending, waitlisted),
+    newest offering first, with the waitlist position and whether the evaluation is still to fill in.
+    `year` keeps the offerings that ended in that year (the history of past years)."""
+    enrollments = Enrollment.objects.filter(person=person, status__in=statuses)
+    if year is not None:
+        enrollments = enrollments.filter(offering__end_date__year=year)
     enrollments = list(
-        Enrollment.objects.filter(person=person, status__in=Enrollment.ACTIVE_STATUSES)
+        enrollments
         .select_related("offering__course")
         .prefetch_related("offering__sessions")
         .order_by("-offering__start_date")
@@ -99,6 +110,45 @@ def my_enrollments(*, person):
         completed = enrollment.status == Enrollment.Status.COMPLETED
         enrollment.needs_evaluation = completed and enrollment.pk not in evaluated
     return enrollments
+
+
+@dataclass
+class JoinLink:
+    """How a trainee reaches a class online: the e-learning platform's course page or a session's meeting."""
+
+    url: str
+    is_elearning: bool
+    session: Session | None = None
+    opens_at: dt.datetime | None = None  # the meeting link shows from this moment (None: shown now)
+
+    @property
+    def is_open(self) -> bool:
+        return self.opens_at is None
+
+
+def join_link(enrollment, *, now: dt.datetime | None = None, lead_minutes: int | None = None) -> JoinLink | None:
+    """The launch link of an enrolled e-learning class, or the meeting link of a remote class's next session.
+
+    A meeting link is shown from `LMS_JOIN_LINK_LEAD_MINUTES` before the session until it ends; before
+    that the page says when it will appear. Classroom classes and finished or unconfirmed enrolments have none.
+    """
+    offering = enrollment.offering
+    if enrollment.status != Enrollment.Status.ENROLLED or not offering.meeting_url or offering.is_cancelled:
+        return None
+    if offering.modality == Modality.ELEARNING:
+        return JoinLink(url=offering.meeting_url, is_elearning=True)
+    now = now or timezone.now()
+    lead = dt.timedelta(minutes=settings.LMS_JOIN_LINK_LEAD_MINUTES if lead_minutes is None else lead_minutes)
+    tz = timezone.get_current_timezone()
+    for session in sorted(offering.sessions.all(), key=lambda s: (s.date, s.start_time)):
+        starts = dt.datetime.combine(session.date, session.start_time, tzinfo=tz)
+        ends = dt.datetime.combine(session.date, session.end_time, tzinfo=tz)
+        if ends < now:
+            continue
+        opens = starts - lead
+        return JoinLink(url=offering.meeting_url, is_elearning=False, session=session,
+                        opens_at=None if now >= opens else opens)
+    return None
 
 
 def upcoming_sessions(*, person, today=None):

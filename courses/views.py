@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from courses import documents, selectors
+from courses import documents, selectors, trainee_home
 from courses.forms import (
     AssessmentResultForm,
     EvaluationForm,
@@ -92,6 +92,8 @@ def _back(request, default: str) -> str:
 @require_POST
 def enroll(request, code: str):
     offering = get_object_or_404(Offering, code=code)
+    if getattr(request.user, "person", None) is None:
+        return _no_learner_profile(request)
     try:
         enrollment = enrollment_services.enroll_person(offering=offering, person=_person(request))
     except ValidationError as error:
@@ -118,23 +120,39 @@ def cancel(request, pk: int):
     return redirect(_back(request, reverse("learning:my")))
 
 
+def _no_learner_profile(request):
+    """Accounts without a learner profile (staff, officers) get a page that says so, not a bare 403."""
+    return render(request, "courses/no_learner_profile.html", status=403)
+
+
 @login_required
 def my_learning(request):
-    person = _person(request)
-    year = timezone.localdate().year
+    """我的學習: this year's hours and rule progress, what to take next, running enrolments, history."""
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return _no_learner_profile(request)
+    today = timezone.localdate()
+    year = params.parse_year(request.GET.get("year"))
     completions = list(selectors.completions_in_year(person=person, year=year))
+    enrollments = selectors.my_enrollments(person=person) if year == today.year else []
+    now = timezone.now()
+    for enrollment in enrollments:
+        enrollment.join = selectors.join_link(enrollment, now=now)
     return render(
         request,
         "courses/my_learning.html",
         {
             "person": person,
             "year": year,
-            "enrollments": selectors.my_enrollments(person=person),
-            "sessions": selectors.upcoming_sessions(person=person),
+            "is_current_year": year == today.year,
+            "enrollments": enrollments,
+            "finished": selectors.my_enrollments(person=person, statuses=selectors.FINISHED_STATUSES, year=year),
+            "sessions": selectors.upcoming_sessions(person=person) if year == today.year else [],
             "completions": completions,
             "summary": selectors.hours_summary(completions),
             "certificates": selectors.my_certificates(person=person),
-            "years": range(year, year - 6, -1),
+            "sections": trainee_home.sections(person=person, year=year, today=today),
+            "years": range(today.year, today.year - 6, -1),
         },
     )
 
@@ -143,7 +161,9 @@ def my_learning(request):
 def learning_record(request, fmt: str):
     if fmt not in ("csv", "pdf"):
         raise Http404
-    person = _person(request)
+    person = getattr(request.user, "person", None)
+    if person is None:
+        return _no_learner_profile(request)
     year = params.parse_year(request.GET.get("year"))
     completions = list(selectors.completions_in_year(person=person, year=year))
     if fmt == "csv":

@@ -8,7 +8,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 ensure_venv requirements.txt
 ensure_node_modules
-apt_install fonts-arphic-uming  # the Chinese font embedded in certificate PDFs
+apt_install fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0  # PDFs: WeasyPrint (pango) and the Chinese font embedded
 "$PY" manage.py migrate --no-input
 "$PY" manage.py load_demo
 echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"

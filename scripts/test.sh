@@ -22,7 +22,7 @@ done
 
 ensure_venv requirements-dev.txt
 ensure_node_modules
-apt_install chromium fonts-arphic-uming
+apt_install chromium fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0
 export LMS_CHROMIUM="${LMS_CHROMIUM:-/usr/bin/chromium}"
 export LMS_VAR_DIR="${LMS_VAR_DIR:-$(mktemp -d /tmp/lms-test-var.XXXX)}"
 

@@ -273,9 +273,11 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="lms@example.kcg.gov.tw")
 
-# A TrueType Traditional Chinese font embedded in PDFs (certificates, learning records).
-LMS_PDF_FONT = env("LMS_PDF_FONT", default="/usr/share/fonts/truetype/arphic/uming.ttc")
-LMS_PDF_FONT_INDEX = env.int("LMS_PDF_FONT_INDEX", default=0)
+# The Traditional Chinese face embedded in PDFs (certificates, learning records), found through
+# fontconfig: Debian's fonts-arphic-uming holds CN, HK, TW and TW MBE faces; Taiwan's is "AR PL UMing TW".
+LMS_PDF_FONT_FAMILY = env("LMS_PDF_FONT_FAMILY", default="AR PL UMing TW")
+# 我的學習 shows a remote class's meeting link from this many minutes before each session (docs/trainee-home.md).
+LMS_JOIN_LINK_LEAD_MINUTES = env.int("LMS_JOIN_LINK_LEAD_MINUTES", default=30)
 
 WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
 # The admin runs on an intranet: no avatar lookups at gravatar.com, no call home for new releases.

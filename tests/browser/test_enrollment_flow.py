@@ -88,7 +88,7 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
 
     trainee_page.goto(f"{live_server.url}/learning/")
     assert trainee_page.inner_text("#total-hours") == "6.0"
-    assert "已結訓" in trainee_page.inner_text("#enrollments")
+    assert "已結訓" in trainee_page.inner_text("#history")  # finished classes are history, not enrolments
     with trainee_page.expect_download() as download_info:
         trainee_page.click("#certificates a")
     path = download_info.value.path()

@@ -3,34 +3,66 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from courses.models import CertificationTrack, Course, Enrollment, LearningPath, Modality, Offering, Topic
+from courses.models import (
+    AssessmentResult,
+    Attendance,
+    Certificate,
+    CertificationTrack,
+    Completion,
+    CompletionSource,
+    Course,
+    CourseEvaluation,
+    Enrollment,
+    ExternalActivity,
+    LearningPath,
+    Modality,
+    Offering,
+    RemoteAttendanceReview,
+    Topic,
+)
+from lms.people.demo import DEMO_LEARNER_COUNT
 from lms.people.models import Agency, AgencyKind, Person
+from reports import builders
+from reports.models import LearningRecord
+from xapi import api as xapi_api
 
-pytestmark = pytest.mark.django_db
+# Real commits: the LRS consumers (crediting the platforms' statements, the projection) run on commit,
+# as they do when load_demo runs from the command line.
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _counts() -> dict:
     from wagtail.models import Page, Revision
 
-    return {
+    counts = {
         model.__name__: model.objects.count()
         for model in (Agency, Person, Course, Offering, Topic, LearningPath, CertificationTrack, Enrollment,
-                      get_user_model(), Page, Revision)
+                      get_user_model(), Page, Revision, Attendance, Completion, Certificate, AssessmentResult,
+                      CourseEvaluation, ExternalActivity, RemoteAttendanceReview, LearningRecord)
     }
+    counts["statements"] = xapi_api.count_statements()
+    return counts
+
+
+# The tests build a city of 300 of the same learners (the demo has 2,400): the history is made the
+# same way, through the same services, at an eighth of the time.
+LEARNERS = 300
 
 
 def test_load_demo_builds_the_catalog_the_issue_asks_for_and_a_rerun_changes_nothing(client):
     out = io.StringIO()
-    call_command("load_demo", stdout=out)
+    call_command("load_demo", "--learners", LEARNERS, stdout=out)
     first = _counts()
-    call_command("load_demo", stdout=io.StringIO())
+    call_command("load_demo", "--learners", LEARNERS, stdout=io.StringIO())
     assert _counts() == first
+    _check_history()
 
     assert Agency.objects.count() >= 30
     assert Agency.objects.filter(kind=AgencyKind.DISTRICT_OFFICE).count() == 38
     assert Agency.objects.filter(kind=AgencyKind.SCHOOL).exists()
-    assert Person.objects.count() >= 2000
+    assert Person.objects.count() == LEARNERS and DEMO_LEARNER_COUNT >= 2000
     assert Course.objects.published().count() >= 40
     topics_without_courses = Topic.objects.filter(courses__isnull=True)
     assert not topics_without_courses.exists()
@@ -48,3 +80,54 @@ def test_load_demo_builds_the_catalog_the_issue_asks_for_and_a_rerun_changes_not
         assert client.login(username=username, password=password)
     assert client.get("/").status_code == 200
     assert client.get("/catalog/").status_code == 200
+
+
+def _check_history():
+    """A year and a half of learning made through the real doors, with realistic report figures."""
+    today = timezone.localdate()
+    # Every door: outside platforms' statements, roster files, meeting reports, exams, evaluations.
+    sources = set(Completion.objects.values_list("source", flat=True))
+    assert {CompletionSource.EXTERNAL, CompletionSource.ATTENDANCE, CompletionSource.REMOTE} <= sources
+    # Each platform's statements are stored with its own credential as authority.
+    for iri, platform in (("https://elearn.hrd.gov.tw/mooc/course/ANN-101", "e等公務園+學習平臺"),
+                          ("https://elearning.taipei/mpage/course/ENG-103", "臺北e大數位學習網")):
+        statements = xapi_api.query_statements(activity=iri, limit=5)
+        assert statements and all(s["authority"]["name"] == platform for s in statements)
+    assert Attendance.objects.filter(source="file").exists() and Attendance.objects.filter(source="remote").exists()
+    assert RemoteAttendanceReview.objects.exists()  # guests in the meeting reports wait for staff
+    assert ExternalActivity.objects.filter(status=ExternalActivity.Status.PENDING).exists()
+    assert {True, False} <= set(AssessmentResult.objects.values_list("passed", flat=True))
+    assert CourseEvaluation.objects.exists()
+    assert Certificate.objects.filter(kind=Certificate.Kind.CERTIFICATION).exists()
+    first = Completion.objects.order_by("completed_at").first().completed_at
+    assert (today - timezone.localdate(first)).days > 365  # history reaches back into last year
+    # Everything credited reached the reports' projection.
+    assert LearningRecord.objects.filter(verb="completed").count() == Completion.objects.filter(
+        voided_at__isnull=True).count()
+
+    report = builders.build_compliance_report(year=today.year)
+    roots = [row for row in report.agencies if row["level"] == 0]
+    shares = {}
+    for i, rule in enumerate(report.rules):
+        figures = [row["rules"][i] for row in roots if row["rules"][i]]
+        eligible = sum(f["eligible"] for f in figures)
+        shares[rule.code] = sum(f["compliant"] for f in figures) / eligible
+    assert all(0.5 <= share <= 0.99 for share in shares.values()), shares
+    assert max(shares.values()) - min(shares.values()) > 0.1  # rules differ
+    # Agencies differ, most visibly on the hardest rule (work-related 20 hours).
+    hardest = min(range(len(report.rules)), key=lambda i: shares[report.rules[i].code])
+    figures = [row["rules"][hardest] for row in report.agencies if row["level"] >= 1 and row["rules"][hardest]]
+    agency_shares = [f["compliant"] / f["eligible"] for f in figures if f["eligible"] >= 8]
+    assert len(agency_shares) >= 3 and max(agency_shares) - min(agency_shares) > 0.15, agency_shares
+
+    center = builders.build_center_report(year=today.year)
+    assert center.total["classes"] > 10 and center.total["completions"] > LEARNERS
+    assert len(center.by_month) >= 10  # a figure for (nearly) every month
+    assert center.satisfaction
+    certification = builders.build_certification_report(year=today.year)
+    assert any(row["sat"] and 0 < row["pass_rate_sat"] < 1 for row in certification.by_track)
+
+    # The demo trainee: last year complete, gaps this year, an e-learning course and a remote class to join.
+    trainee = Person.objects.get(employee_number="E0000001")
+    assert Completion.objects.filter(person=trainee, completed_at__year=today.year - 1).exists()
+    assert trainee.enrollments.filter(status=Enrollment.Status.ENROLLED, offering__modality=Modality.ELEARNING).exists()
