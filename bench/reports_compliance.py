@@ -82,7 +82,7 @@ def load(people: int, records: int, seed: int = 20251231) -> None:
             "courses_competencyaxis RESTART IDENTITY CASCADE"
         )
 
-    # 571 agencies as on the personnel portal (shared/domain.md): 30 first-level agencies with
+    # 571 agencies as on the personnel portal (docs/domain.md): 30 first-level agencies with
     # 5 second-level each, 38 district offices and 353 schools (roots of their own).
     rows = []
     for i in range(30):

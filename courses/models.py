@@ -51,7 +51,7 @@ class Topic(index.Indexed, models.Model):
 
 
 class CompetencyAxis(models.Model):
-    """A competency axis (市政發展願景, 共通核心職能 …); staff-editable (shared/domain.md). No PII."""
+    """A competency axis (市政發展願景, 共通核心職能 …); staff-editable (docs/domain.md). No PII."""
 
     name = models.CharField(_("名稱"), max_length=50, unique=True)
     slug = models.SlugField(_("代稱"), max_length=50, unique=True, allow_unicode=True)
@@ -571,7 +571,7 @@ class Attendance(models.Model):
 
     Append-only: a correction adds a new row and flips the old one's `is_current` off; the
     partial unique constraint keeps exactly one current row per enrolment and session.
-    Minutes (not a yes/no) because credited hours are the hours attended (shared/domain.md,
+    Minutes (not a yes/no) because credited hours are the hours attended (docs/domain.md,
     "scheduled hours − leave hours"). PII: links a person to a class day.
     """
 

@@ -1,4 +1,4 @@
-"""Republic of China (民國) calendar years: ROC year = Gregorian year − 1911 (shared/domain.md)."""
+"""Republic of China (民國) calendar years: ROC year = Gregorian year − 1911 (docs/domain.md)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Seed both requirement regimes and the topic rules of shared/domain.md (idempotent; called by load_demo)."""
+"""Seed both requirement regimes and the topic rules of docs/domain.md (idempotent; called by load_demo)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ RULES = [
     (
         "y2012-total-40h",
         "終身學習每年至少 40 小時",
-        "shared/domain.md: 2012 年每年至少 40 小時（000）",
+        "docs/domain.md §5：2012 年每年至少 40 小時（人事處業務報告 2012）",
         M.TOTAL_HOURS,
         40,
         [],
@@ -28,7 +28,7 @@ RULES = [
     (
         "y2012-digital-5h",
         "數位學習至少 5 小時",
-        "shared/domain.md: 其中數位學習至少 5 小時（000）",
+        "docs/domain.md §5：其中數位學習至少 5 小時（人事處業務報告 2012）",
         M.MODALITY_HOURS,
         5,
         [],
@@ -41,7 +41,7 @@ RULES = [
     (
         "y2012-work-20h",
         "與業務相關學習至少 20 小時",
-        "shared/domain.md: 與業務相關至少 20 小時（000）",
+        "docs/domain.md §5：與業務相關至少 20 小時（人事處業務報告 2012）",
         M.WORK_RELATED_HOURS,
         20,
         [],
@@ -54,7 +54,7 @@ RULES = [
     (
         "y2017-work-20h",
         "與業務相關學習每年至少 20 小時",
-        "shared/domain.md: 2017 年起每年 20 小時與業務相關學習",
+        "docs/domain.md §5：2017 年起每年 20 小時與業務相關學習",
         M.WORK_RELATED_HOURS,
         20,
         [],
@@ -67,7 +67,7 @@ RULES = [
     (
         "y2017-policy-1h",
         "當前政府重要政策至少 1 小時",
-        "shared/domain.md: 其中 1 小時當前政府重要政策",
+        "docs/domain.md §5：其中 1 小時當前政府重要政策",
         M.TOPIC_HOURS,
         1,
         ["policy"],
@@ -80,7 +80,7 @@ RULES = [
     (
         "y2017-environment-4h",
         "環境教育至少 4 小時",
-        "shared/domain.md: 4 小時環境教育（環境教育法 §19）",
+        "docs/domain.md §5：4 小時環境教育（環境教育法 §19）",
         M.TOPIC_HOURS,
         4,
         ["environmental-education"],
@@ -93,7 +93,7 @@ RULES = [
     (
         "y2017-democracy-5h",
         "民主治理價值至少 5 小時",
-        "shared/domain.md: 5 小時民主治理（人權、性別、法治等主題）",
+        "docs/domain.md §5：5 小時民主治理（人權、性別、法治等主題）",
         M.TOPIC_HOURS,
         5,
         ["human-rights", "gender-mainstreaming", "cedaw", "law"],
@@ -106,7 +106,7 @@ RULES = [
     (
         "y2017-gender-1h",
         "民主治理中性別主流化至少 1 小時",
-        "shared/domain.md: 民主治理中至少 1 小時性別主流化",
+        "docs/domain.md §5：民主治理中至少 1 小時性別主流化",
         M.TOPIC_HOURS,
         1,
         ["gender-mainstreaming"],
@@ -119,7 +119,7 @@ RULES = [
     (
         "gender-2h",
         "性別主流化每年 2 小時",
-        "shared/domain.md: 性別主流化每人每年 2 小時（001）",
+        "docs/domain.md §5：性別主流化每人每年 2 小時（人事處業務報告 2018）",
         M.TOPIC_HOURS,
         2,
         ["gender-mainstreaming"],
@@ -132,7 +132,7 @@ RULES = [
     (
         "gender-3h",
         "性別主流化每年 3 小時（涵蓋率 90%）",
-        "shared/domain.md: 2025 年 3 小時課程、涵蓋率 90%（004）",
+        "docs/domain.md §5：2025 年 3 小時課程、涵蓋率 90%（人事處業務報告 2025）",
         M.TOPIC_HOURS,
         3,
         ["gender-mainstreaming"],
@@ -145,7 +145,7 @@ RULES = [
     (
         "infosec-3h",
         "資通安全每年至少 3 小時",
-        "shared/domain.md: 全體人員每年至少 3 小時資通安全（公開資料）",
+        "docs/domain.md §5：全體人員每年至少 3 小時資通安全（公開資料）",
         M.TOPIC_HOURS,
         3,
         ["cyber-security"],
@@ -158,7 +158,7 @@ RULES = [
     (
         "cedaw-2017-2019",
         "CEDAW 三年內至少 3 小時（涵蓋率 50%）",
-        "shared/domain.md: 2017–2019 三年內 ≥3 小時、涵蓋率 50%（001）",
+        "docs/domain.md §5：2017–2019 三年內 ≥3 小時、涵蓋率 50%（人事處業務報告 2018）",
         M.TOPIC_HOURS,
         3,
         ["cedaw"],
@@ -171,7 +171,7 @@ RULES = [
     (
         "icerd-30",
         "ICERD 訓練（涵蓋率 30%）",
-        "shared/domain.md: 2026 年起 30% 人員受訓，以人數計",
+        "docs/domain.md §5：2026 年起 30% 人員受訓，以人數計",
         M.TOPIC_HOURS,
         1,
         ["icerd"],

@@ -1,4 +1,4 @@
-"""The LRS as reports sees it: `xapi.api` and `xapi.signals`, nothing else (conventions §3.1).
+"""The LRS as reports sees it: `xapi.api` and `xapi.signals`, nothing else (docs/conventions.md §1).
 
 One import point, so the receivers, the rebuild command and the tests agree on the contract:
 statements_stored(statement_ids, statements) and statements_voided(statement_ids), both sent on

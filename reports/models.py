@@ -27,7 +27,7 @@ class LearningRecord(models.Model):
     - The projection is derived data. A voided statement's row is deleted (the LRS keeps the
       statement and its voiding), so the projection always equals "stored, not voided,
       LMS-issued statements"; `manage.py rebuild_learning_records` rebuilds it from the LRS.
-    - `year` and `occurred_on` are computed once in Asia/Taipei (shared/domain.md: calendar
+    - `year` and `occurred_on` are computed once in Asia/Taipei (docs/domain.md: calendar
       years in Taipei; a completion at 23:30 on 31 December counts for that year), so reports
       group by plain integer columns.
     - Topics are not copied: they come from the course (staff may re-classify a course and
@@ -89,7 +89,7 @@ class LearningRecord(models.Model):
 class RequirementRule(models.Model):
     """A learning requirement as data: a minimum on one measure, for a population, per year or window.
 
-    Rules change over time and differ by year and agency (shared/domain.md, "Requirements the
+    Rules change over time and differ by year and agency (docs/domain.md, "Requirements the
     reports check"), so staff edit them in the admin. A person is compliant with a rule when
     the measure over the rule's period reaches the minimum; `coverage_target_percent` is an
     agency target counted over distinct people (e.g. CEDAW 50%, ICERD 30%).
@@ -228,7 +228,7 @@ class ReportRun(models.Model):
     """A report built in the background: status and progress for the page, the file when done.
 
     Progress lives in this row, not in Celery's result backend, so eager and worker modes look
-    the same to the page (conventions §3.5). PII: the file may list people of the scope.
+    the same to the page (docs/conventions.md §5). PII: the file may list people of the scope.
     """
 
     class Kind(models.TextChoices):
@@ -395,7 +395,7 @@ class NationalIdentity(models.Model):
     """A person's national ID number (身分證字號), encrypted at rest with Fernet.
 
     Kept in reports, not lms.people, because the national learner-record export is its only
-    reader (shared/domain.md, national reporting): the key and the decrypting code live next to
+    reader (docs/domain.md, national reporting): the key and the decrypting code live next to
     the one export that may use them, and no page, report or API serializer can reach it by
     following Person's fields. Decrypting is audited by NationalIdExport.
     PII: national ID (encrypted).

@@ -1,7 +1,7 @@
 """Who may see which reports: one rule for pages, downloads, the API, tasks and e-mails.
 
 Staff (訓練承辦人, 系統管理者) see the whole city; an agency officer sees only their agency
-subtree (個人資料保護法, shared/domain.md); a trainee sees only their own learner report.
+subtree (個人資料保護法, docs/domain.md); a trainee sees only their own learner report.
 """
 
 from __future__ import annotations

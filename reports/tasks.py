@@ -1,4 +1,4 @@
-"""Celery tasks: transport only; each calls one service (conventions §3.5)."""
+"""Celery tasks: transport only; each calls one service (docs/conventions.md §5)."""
 
 from __future__ import annotations
 

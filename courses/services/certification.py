@@ -2,7 +2,7 @@
 
 A result is passed when the score reaches the assessment's pass mark and, where the rule
 applies, no subject scored zero (procurement: "pass mark 70% with no subject at zero",
-shared/domain.md). A track's certificate is issued once every assessment of the track has a
+docs/domain.md). A track's certificate is issued once every assessment of the track has a
 current passed result and the track's required courses are completed. Results are `passed` /
 `failed` statements with the score; certificates are `earned` statements.
 """
@@ -188,7 +188,7 @@ def certification_problems(*, person: Person, track: CertificationTrack) -> list
         if completion is None:
             problems.append(_("尚未完成必修課程：%(name)s") % {"name": course.title})
             continue
-        # Procurement: missing more than 1/10 of the hours bars the certificate (shared/domain.md).
+        # Procurement: missing more than 1/10 of the hours bars the certificate (docs/domain.md).
         if completion.scheduled_hours and (
             completion.credited_hours * 100 < completion.scheduled_hours * track.min_attendance_percent
         ):

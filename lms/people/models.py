@@ -97,7 +97,7 @@ def for_agency_subtree_q(agency: Agency, prefix: str = "agency") -> Q:
 class Person(models.Model):
     """A learner's profile: the attributes that eligibility rules and reports use.
 
-    No national ID number is stored here (see DEVELOPERS.md, privacy). The user account
+    No national ID number is stored here (docs/domain.md §7). The user account
     is optional: most of the city's staff are learners in records before they ever log in.
     PII: name, e-mail, employee number.
     """

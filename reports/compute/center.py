@@ -1,4 +1,4 @@
-"""The center's statistics (shared/domain.md, "Counts the center reports"): pure pandas.
+"""The center's statistics (docs/domain.md, "Counts the center reports"): pure pandas.
 
 Inputs:
 - records: person_id, course_id, offering_id, modality, hours, occurred_on (datetime64), verb, track_id

@@ -81,7 +81,7 @@ def _course_ids_with(courses: pd.DataFrame, course_topics: pd.DataFrame, rule: R
         return course_topics.loc[course_topics["topic_id"].isin(rule.topic_ids), "course_id"].unique()
     if rule.measure == "axis_hours":
         return courses.loc[courses["axis_id"].isin(rule.axis_ids), "course_id"].unique()
-    # Work-related learning (shared/domain.md, 2012 and 2017 regimes): courses classified on a
+    # Work-related learning (docs/domain.md, 2012 and 2017 regimes): courses classified on a
     # competency axis (職能構面) are work-related; unclassified ones (自我成長及其他) are not.
     return courses.loc[courses["axis_id"].notna(), "course_id"].unique()
 

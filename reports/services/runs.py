@@ -34,7 +34,7 @@ PLACEMENT_NOTE = _("人員依報表基準日（年度最後一日，本年度為
 
 
 def request_report_run(*, user, kind: str, year: int, agency: Agency | None, file_format: str) -> ReportRun:
-    """Create the run row and enqueue its task once the row is committed (conventions §3.5)."""
+    """Create the run row and enqueue its task once the row is committed (docs/conventions.md §5)."""
     run = ReportRun(
         kind=kind, year=year, agency=agency, requested_by=user, file_format=file_format, progressed_at=timezone.now()
     )

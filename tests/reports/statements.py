@@ -1,6 +1,6 @@
 """Build vocabulary-conformant LMS statements (courses/vocabulary.py) and record/void them through the LRS.
 
-Statements are documents, so they are dict builders (conventions §3.7). `record` and `void` go
+Statements are documents, so they are dict builders (docs/conventions.md §7). `record` and `void` go
 through xapi.api, so the projection is fed by the LRS's own on-commit signals, end to end.
 """
 

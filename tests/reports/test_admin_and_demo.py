@@ -1,4 +1,4 @@
-"""Rules are data staff edit in the Wagtail admin; the demo seeds both regimes (shared/domain.md)."""
+"""Rules are data staff edit in the Wagtail admin; the demo seeds both regimes (docs/domain.md)."""
 
 import pytest
 from django.core.exceptions import ValidationError
