@@ -235,7 +235,10 @@ class PermissionMenuItem(MenuItem):
 def register_training_desk_menu_item():
     # Rosters, imports and results live on the site's own staff pages, not in the Wagtail admin.
     return PermissionMenuItem(
-        _("訓練承辦"), reverse("learning:staff"), icon_name="clipboard-list", order=170,
+        _("訓練承辦"),
+        reverse("learning:staff"),
+        icon_name="clipboard-list",
+        order=170,
         permission="courses.view_offering",
     )
 

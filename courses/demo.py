@@ -235,7 +235,16 @@ COURSES = [
     ),
     ("WB-102", "職場霸凌防治數位課程", ["workplace-bullying"], "common-core", Modality.ELEARNING, 2, "全體同仁", {}),
     ("HR-101", "兩公約與人權保障", ["human-rights"], "national-policy", Modality.ELEARNING, 2, "全體同仁", {}),
-    ("HR-102", "ICERD 消除種族歧視公約", ["human-rights", "icerd"], "national-policy", Modality.REMOTE, 2, "全體同仁", {}),
+    (
+        "HR-102",
+        "ICERD 消除種族歧視公約",
+        ["human-rights", "icerd"],
+        "national-policy",
+        Modality.REMOTE,
+        2,
+        "全體同仁",
+        {},
+    ),
     ("POL-101", "當前重要政策：高雄市政建設", ["policy"], "city-vision", Modality.ELEARNING, 1, "全體同仁", {}),
     (
         "ANN-101",
@@ -569,7 +578,9 @@ def _load_learning_records(today: dt.date) -> None:
     for index, session in enumerate(sessions):
         late = index == len(sessions) - 1 and len(sessions) > 1
         record_attendance(
-            enrollment=enrollment, session=session, status="late" if late else "present",
+            enrollment=enrollment,
+            session=session,
+            status="late" if late else "present",
             minutes=session.minutes - 30 if late else None,
         )
     enrollment.refresh_from_db()

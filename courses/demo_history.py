@@ -150,8 +150,11 @@ def _pick_people(offering: Offering, people: list[Person], size: int) -> list[Pe
     chosen: list[Person] = []
     seen: set[int] = set()
     restricted = bool(
-        offering.course.eligible_rank_series or offering.course.min_grade or offering.course.supervisors_only
-        or offering.course.eligible_agency_kinds or offering.course.prerequisites.exists()
+        offering.course.eligible_rank_series
+        or offering.course.min_grade
+        or offering.course.supervisors_only
+        or offering.course.eligible_agency_kinds
+        or offering.course.prerequisites.exists()
     )
     for _attempt in range(size * (40 if restricted else 3)):
         person = people[rng.randrange(len(people))]
@@ -183,8 +186,12 @@ def _load_classes(today: dt.date, start: dt.date, staff_user) -> int:
             if not enrollments:
                 opens = offering.enrollment_opens
                 enrollments = Enrollment.objects.bulk_create(
-                    Enrollment(person=p, offering=offering, status=Enrollment.Status.ENROLLED,
-                               created_at=opens + dt.timedelta(hours=i))
+                    Enrollment(
+                        person=p,
+                        offering=offering,
+                        status=Enrollment.Status.ENROLLED,
+                        created_at=opens + dt.timedelta(hours=i),
+                    )
                     for i, p in enumerate(_pick_people(offering, people, _class_size(offering)))
                 )
             if not enrollments:
@@ -192,11 +199,13 @@ def _load_classes(today: dt.date, start: dt.date, staff_user) -> int:
             if offering.modality == Modality.REMOTE:
                 for number, session in enumerate(offering.sessions.order_by("date", "start_time")):
                     report = _teams_report if number % 2 == 0 else _zoom_report
-                    import_meeting_report(session=session, uploaded=report(session, enrollments),
-                                          recorded_by=staff_user)
+                    import_meeting_report(
+                        session=session, uploaded=report(session, enrollments), recorded_by=staff_user
+                    )
             else:
-                import_roster_file(offering=offering, uploaded=_roster_file(offering, enrollments),
-                                   recorded_by=staff_user)
+                import_roster_file(
+                    offering=offering, uploaded=_roster_file(offering, enrollments), recorded_by=staff_user
+                )
             _evaluations(offering)
         loaded += 1
     return loaded
@@ -227,8 +236,13 @@ def _attended_minutes(session, person: Person) -> int:
 
 
 def _teams_report(session, enrollments: list[Enrollment]) -> SimpleUploadedFile:
-    lines = ["1. Summary", f"Meeting title\t{session.offering.course.title}", "", "2. Participants",
-             "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tRole"]
+    lines = [
+        "1. Summary",
+        f"Meeting title\t{session.offering.course.title}",
+        "",
+        "2. Participants",
+        "Name\tFirst Join\tLast Leave\tIn-Meeting Duration\tEmail\tRole",
+    ]
     begin = dt.datetime.combine(session.date, session.start_time)
     for enrollment in enrollments:
         minutes = _attended_minutes(session, enrollment.person)
@@ -260,8 +274,16 @@ def _zoom_report(session, enrollments: list[Enrollment]) -> SimpleUploadedFile:
             if part <= 0:
                 continue
             joined = begin + dt.timedelta(minutes=part_start)
-            writer.writerow([enrollment.person.name, enrollment.person.email, f"{joined:%m/%d/%Y %I:%M:%S %p}",
-                             f"{joined + dt.timedelta(minutes=part):%m/%d/%Y %I:%M:%S %p}", part, "No"])
+            writer.writerow(
+                [
+                    enrollment.person.name,
+                    enrollment.person.email,
+                    f"{joined:%m/%d/%Y %I:%M:%S %p}",
+                    f"{joined + dt.timedelta(minutes=part):%m/%d/%Y %I:%M:%S %p}",
+                    part,
+                    "No",
+                ]
+            )
     return SimpleUploadedFile(f"zoom-{session.offering.code}-{session.date}.csv", out.getvalue().encode("utf-8"))
 
 
@@ -302,26 +324,34 @@ def _map_activities(staff_user) -> None:
             defaults={"title": course.title, "platform": PLATFORMS[platform][0]},
         )
         if activity.status != ExternalActivity.Status.MAPPED:
-            map_external_activity(activity=activity, status=ExternalActivity.Status.MAPPED, by_user=staff_user,
-                                  course=course)
+            map_external_activity(
+                activity=activity, status=ExternalActivity.Status.MAPPED, by_user=staff_user, course=course
+            )
     iri, title, hours = ACCEPTED_ACTIVITY
     activity, _created = ExternalActivity.objects.get_or_create(
         activity_iri=iri, defaults={"title": title, "platform": PLATFORMS[1][0]}
     )
     if activity.status != ExternalActivity.Status.ACCEPTED:
-        map_external_activity(activity=activity, status=ExternalActivity.Status.ACCEPTED, by_user=staff_user,
-                              hours=hours)
+        map_external_activity(
+            activity=activity, status=ExternalActivity.Status.ACCEPTED, by_user=staff_user, hours=hours
+        )
 
 
 def _statement(*, person: Person, platform: int, iri: str, title: str, hours: Decimal, at: dt.datetime) -> dict:
     name, home_page, _prefix = PLATFORMS[platform]
     return {
         "id": str(uuid.uuid5(NAMESPACE, f"{iri}|{person.employee_number}|{at.year}")),
-        "actor": {"objectType": "Agent", "name": person.name,
-                  "account": {"homePage": home_page, "name": person.employee_number}},
+        "actor": {
+            "objectType": "Agent",
+            "name": person.name,
+            "account": {"homePage": home_page, "name": person.employee_number},
+        },
         "verb": {"id": v.Verbs.COMPLETED, "display": {"zh-TW": "完成", "en-US": "completed"}},
-        "object": {"objectType": "Activity", "id": iri,
-                   "definition": {"name": {"zh-TW": title}, "type": "http://adlnet.gov/expapi/activities/course"}},
+        "object": {
+            "objectType": "Activity",
+            "id": iri,
+            "definition": {"name": {"zh-TW": title}, "type": "http://adlnet.gov/expapi/activities/course"},
+        },
         "result": {"completion": True, "success": True, "duration": f"PT{int(hours * 60)}M"},
         "context": {"platform": name, "language": "zh-TW"},
         "timestamp": at.isoformat(),
@@ -370,8 +400,10 @@ BATCH = 250
 
 def _load_platform_statements(today: dt.date, start: dt.date, staff_user) -> int:
     _map_activities(staff_user)
-    credentials = [xapi_api.get_or_create_credential(name, ["statements/write", "statements/read"])[0]
-                   for name, _home, _prefix in PLATFORMS]
+    credentials = [
+        xapi_api.get_or_create_credential(name, ["statements/write", "statements/read"])[0]
+        for name, _home, _prefix in PLATFORMS
+    ]
     codes = {code for code, _p in MAPPED}
     courses = {c.code: c for c in Course.objects.filter(code__in=codes)}
     people = list(Person.objects.filter(is_active=True).select_related("agency").order_by("employee_number"))
@@ -404,9 +436,11 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
     recorded = 0
     procurement = Assessment.objects.filter(track__code="PROC-BASIC").first()
     if procurement is not None and not AssessmentResult.objects.filter(assessment=procurement).exists():
-        enrollments = Enrollment.objects.filter(
-            offering__course__code="PROC-101", status=Enrollment.Status.COMPLETED
-        ).select_related("person", "offering").order_by("offering__end_date", "person__employee_number")
+        enrollments = (
+            Enrollment.objects.filter(offering__course__code="PROC-101", status=Enrollment.Status.COMPLETED)
+            .select_related("person", "offering")
+            .order_by("offering__end_date", "person__employee_number")
+        )
         out = io.StringIO()
         writer = csv.writer(out)
         writer.writerow(["員工編號", "分數", "測驗日期", "科目分數"])
@@ -419,24 +453,36 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
             law, practice = min(100, int(rng.gauss(76, 12))), min(100, int(rng.gauss(74, 14)))
             if rng.random() < 0.05:
                 practice = 0  # a zero in any subject fails whatever the total (shared rules of 工程會)
-            writer.writerow([enrollment.person.employee_number, (law + practice) // 2, taken_on.isoformat(),
-                             f"採購法規:{max(law, 0)};採購實務:{max(practice, 0)}"])
+            writer.writerow(
+                [
+                    enrollment.person.employee_number,
+                    (law + practice) // 2,
+                    taken_on.isoformat(),
+                    f"採購法規:{max(law, 0)};採購實務:{max(practice, 0)}",
+                ]
+            )
             rows += 1
         if rows:
             uploaded = SimpleUploadedFile("pcc-results.csv", ("\ufeff" + out.getvalue()).encode("utf-8"))
             recorded += import_assessment_results(assessment=procurement, uploaded=uploaded, recorded_by=staff_user)
     cyber = Assessment.objects.filter(track__code="CYB-GEN").first()
     if cyber is not None and not AssessmentResult.objects.filter(assessment=cyber).exists():
-        enrollments = Enrollment.objects.filter(
-            offering__course__code="CYB-101", status=Enrollment.Status.COMPLETED
-        ).select_related("person", "offering").order_by("offering__end_date", "person__employee_number")
+        enrollments = (
+            Enrollment.objects.filter(offering__course__code="CYB-101", status=Enrollment.Status.COMPLETED)
+            .select_related("person", "offering")
+            .order_by("offering__end_date", "person__employee_number")
+        )
         for enrollment in enrollments:
             taken_on = enrollment.offering.end_date
             rng = _rng("cyber", enrollment.person.employee_number)
             with transaction.atomic():
                 record_assessment_result(
-                    person=enrollment.person, assessment=cyber, score=Decimal(min(100, int(rng.gauss(80, 11)))),
-                    taken_on=taken_on, recorded_by=staff_user, now=_aware(taken_on, 17),
+                    person=enrollment.person,
+                    assessment=cyber,
+                    score=Decimal(min(100, int(rng.gauss(80, 11)))),
+                    taken_on=taken_on,
+                    recorded_by=staff_user,
+                    now=_aware(taken_on, 17),
                 )
             recorded += 1
     return recorded
@@ -455,9 +501,15 @@ def _load_trainee_enrolments(today: dt.date) -> None:
     now = timezone.now()
     wanted = [
         Offering.objects.filter(course__code="CYB-102", start_date__year=today.year).first(),
-        Offering.objects.filter(modality=Modality.REMOTE, start_date__gt=today, is_cancelled=False,
-                                enrollment_opens__lte=now, enrollment_closes__gte=now)
-        .order_by("start_date", "code").first(),
+        Offering.objects.filter(
+            modality=Modality.REMOTE,
+            start_date__gt=today,
+            is_cancelled=False,
+            enrollment_opens__lte=now,
+            enrollment_closes__gte=now,
+        )
+        .order_by("start_date", "code")
+        .first(),
     ]
     for offering in wanted:
         if offering is None or offering.enrollments.filter(person=person).exists():

@@ -49,7 +49,8 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
     completion = certificate.kind == Certificate.Kind.COMPLETION
     body = layout.completion_body if completion else layout.certification_body
     text = body.format(
-        name=tabular.printable_text(certificate.person.name), title=tabular.printable_text(certificate.title),
+        name=tabular.printable_text(certificate.person.name),
+        title=tabular.printable_text(certificate.title),
         hours=_hours(certificate.hours),
         kind=certificate.get_kind_display(),
     )
@@ -78,15 +79,17 @@ def record_rows(completions) -> list[list[str]]:
     for completion in completions:
         axis = completion.course.competency_axis if completion.course_id else None
         certificates = [c.number for c in completion.certificates.all() if c.revoked_at is None]
-        rows.append([
-            format_roc_date(timezone.localtime(completion.completed_at)),
-            completion.title,
-            completion.offering.code if completion.offering_id else "",
-            str(completion.get_modality_display()),
-            axis.name if axis else "",
-            f"{completion.credited_hours}",
-            "、".join(certificates),
-        ])
+        rows.append(
+            [
+                format_roc_date(timezone.localtime(completion.completed_at)),
+                completion.title,
+                completion.offering.code if completion.offering_id else "",
+                str(completion.get_modality_display()),
+                axis.name if axis else "",
+                f"{completion.credited_hours}",
+                "、".join(certificates),
+            ]
+        )
     return rows
 
 

@@ -30,9 +30,7 @@ class UploadForm(forms.Form):
         if not uploaded.name.lower().endswith(UPLOAD_EXTENSIONS):
             raise forms.ValidationError(_("只接受 CSV 或 XLSX 檔案。"))
         if uploaded.size > self.max_bytes:
-            raise forms.ValidationError(
-                _("檔案不可超過 %(mb)s MB。") % {"mb": f"{self.max_bytes / (1024 * 1024):g}"}
-            )
+            raise forms.ValidationError(_("檔案不可超過 %(mb)s MB。") % {"mb": f"{self.max_bytes / (1024 * 1024):g}"})
         return uploaded
 
 

@@ -454,15 +454,28 @@ class CertificationTrack(ClusterableModel):
         _("換證期間（到期前月數）"), null=True, blank=True, help_text=_("到期前幾個月起可換證；空白表示不可換證")
     )
     renewal_hours = models.DecimalField(
-        _("換證應修時數"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("換證應修時數"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("證書效期內應修滿的時數"),
     )
     renewal_digital_max_hours = models.DecimalField(
-        _("數位學習採計上限（時數）"), max_digits=6, decimal_places=1, null=True, blank=True,
+        _("數位學習採計上限（時數）"),
+        max_digits=6,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("空白表示不設上限"),
     )
     renewal_topic = models.ForeignKey(
-        Topic, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("換證採計主題"),
+        Topic,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("換證採計主題"),
         help_text=_("空白表示各類課程時數皆採計"),
     )
 
@@ -711,11 +724,19 @@ class ExternalActivity(models.Model):
     platform = models.CharField(_("來源平臺"), max_length=200, blank=True)
     status = models.CharField(_("狀態"), max_length=20, choices=Status.choices, default=Status.PENDING)
     course = models.ForeignKey(
-        Course, on_delete=models.PROTECT, null=True, blank=True, related_name="external_activities",
+        Course,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="external_activities",
         verbose_name=_("對應課程"),
     )
     hours = models.DecimalField(
-        _("認可時數"), max_digits=5, decimal_places=1, null=True, blank=True,
+        _("認可時數"),
+        max_digits=5,
+        decimal_places=1,
+        null=True,
+        blank=True,
         help_text=_("空白表示依陳述中的時數（result.duration 或時數擴充欄位）"),
     )
     first_seen = models.DateTimeField(_("首次收到"), default=timezone.now)
@@ -752,9 +773,7 @@ class AssessmentResult(models.Model):
     person = models.ForeignKey(
         "people.Person", on_delete=models.PROTECT, related_name="assessment_results", verbose_name=_("學員")
     )
-    assessment = models.ForeignKey(
-        Assessment, on_delete=models.PROTECT, related_name="results", verbose_name=_("評量")
-    )
+    assessment = models.ForeignKey(Assessment, on_delete=models.PROTECT, related_name="results", verbose_name=_("評量"))
     score = models.DecimalField(_("分數"), max_digits=6, decimal_places=2)
     subject_scores = models.JSONField(_("各科分數"), default=dict, blank=True)
     passed = models.BooleanField(_("及格"))
@@ -871,22 +890,29 @@ class CertificateTemplate(BaseGenericSetting):
     completion_heading = models.CharField(_("研習證明標題"), max_length=40, default="研習證明書")
     certification_heading = models.CharField(_("認證證書標題"), max_length=40, default="認證證書")
     completion_body = models.TextField(
-        _("研習證明內文"), max_length=500, default="{name} 君參加「{title}」，完成研習，計 {hours} 小時，特此證明。",
+        _("研習證明內文"),
+        max_length=500,
+        default="{name} 君參加「{title}」，完成研習，計 {hours} 小時，特此證明。",
         validators=[_check_placeholders],
     )
     certification_body = models.TextField(
-        _("認證證書內文"), max_length=500,
+        _("認證證書內文"),
+        max_length=500,
         default="{name} 君完成「{title}」之訓練及評量，成績合格，計 {hours} 小時，特此證明。",
         validators=[_check_placeholders],
     )
-    issuer = models.CharField(_("核發單位"), max_length=100, default="高雄市政府公務人力發展中心",
-                              help_text=_("認證證書由認證的主管機關核發時，以認證項目的核發機關為準"))
-    signatory = models.CharField(_("署名"), max_length=100, blank=True, default="主任")
-    footer_note = models.CharField(
-        _("頁尾說明"), max_length=200, blank=True, default="本證書可於下列網址查驗真偽。"
+    issuer = models.CharField(
+        _("核發單位"),
+        max_length=100,
+        default="高雄市政府公務人力發展中心",
+        help_text=_("認證證書由認證的主管機關核發時，以認證項目的核發機關為準"),
     )
+    signatory = models.CharField(_("署名"), max_length=100, blank=True, default="主任")
+    footer_note = models.CharField(_("頁尾說明"), max_length=200, blank=True, default="本證書可於下列網址查驗真偽。")
     accent_color = models.CharField(
-        _("框線顏色"), max_length=7, default="#7a1f1f",
+        _("框線顏色"),
+        max_length=7,
+        default="#7a1f1f",
         validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("請填寫 #RRGGBB 格式的顏色。"))],
     )
 

@@ -97,14 +97,11 @@ def my_enrollments(*, person, statuses=CURRENT_STATUSES, year: int | None = None
     if year is not None:
         enrollments = enrollments.filter(offering__end_date__year=year)
     enrollments = list(
-        enrollments
-        .select_related("offering__course")
+        enrollments.select_related("offering__course")
         .prefetch_related("offering__sessions")
         .order_by("-offering__start_date")
     )
-    evaluated = set(
-        Enrollment.objects.filter(person=person, evaluation__isnull=False).values_list("pk", flat=True)
-    )
+    evaluated = set(Enrollment.objects.filter(person=person, evaluation__isnull=False).values_list("pk", flat=True))
     for enrollment in enrollments:
         enrollment.waitlist_position = waitlist_position(enrollment)
         completed = enrollment.status == Enrollment.Status.COMPLETED
@@ -146,8 +143,9 @@ def join_link(enrollment, *, now: dt.datetime | None = None, lead_minutes: int |
         if ends < now:
             continue
         opens = starts - lead
-        return JoinLink(url=offering.meeting_url, is_elearning=False, session=session,
-                        opens_at=None if now >= opens else opens)
+        return JoinLink(
+            url=offering.meeting_url, is_elearning=False, session=session, opens_at=None if now >= opens else opens
+        )
     return None
 
 

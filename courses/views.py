@@ -203,8 +203,13 @@ def certificate_pdf(request, pk: int):
     certificate = get_object_or_404(Certificate.objects.select_related("person", "track"), pk=pk)
     if certificate.person.user_id != request.user.pk and not is_training_staff(request.user):
         raise PermissionDenied
-    record_access(request=request, what="learning.certificate.pdf", channel=Channel.DOWNLOAD,
-                  people=[certificate.person], scope=f"certificate={certificate.number}")
+    record_access(
+        request=request,
+        what="learning.certificate.pdf",
+        channel=Channel.DOWNLOAD,
+        people=[certificate.person],
+        scope=f"certificate={certificate.number}",
+    )
     verify_url = request.build_absolute_uri(reverse("learning:verify", args=[certificate.verification_code]))
     pdf = documents.certificate_pdf(certificate, verify_url=verify_url)
     response = HttpResponse(pdf, content_type="application/pdf")
@@ -364,8 +369,9 @@ def upload_roster(request, code: str):
             messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
     else:
         try:
-            count = imports.import_roster_file(offering=offering, uploaded=form.cleaned_data["file"],
-                                               recorded_by=request.user)
+            count = imports.import_roster_file(
+                offering=offering, uploaded=form.cleaned_data["file"], recorded_by=request.user
+            )
             messages.success(request, _("已匯入 %(n)s 筆出席紀錄。") % {"n": count}, extra_tags=IMPORT_MESSAGE_TAG)
         except ValidationError as error:
             _flash_errors(request, error, extra_tags=IMPORT_MESSAGE_TAG)
@@ -382,8 +388,9 @@ def upload_meeting_report(request, code: str, session_id: int):
             messages.error(request, message, extra_tags=IMPORT_MESSAGE_TAG)
     else:
         try:
-            result = imports.import_meeting_report(session=session, uploaded=form.cleaned_data["file"],
-                                                   recorded_by=request.user)
+            result = imports.import_meeting_report(
+                session=session, uploaded=form.cleaned_data["file"], recorded_by=request.user
+            )
             messages.success(
                 request,
                 _("已匯入 %(format)s 出席報表：對應 %(matched)s 人，待確認 %(unmatched)s 筆，缺席 %(absent)s 人。")
@@ -521,9 +528,7 @@ def person_records(request):
     """Look a learner up by employee number: their credited completions, each with a void (correction) button."""
     number = (request.GET.get("employee_number") or "").strip()
     person = Person.objects.filter(employee_number=number).select_related("agency").first() if number else None
-    completions = (
-        person.completions.select_related("course", "offering").order_by("-completed_at") if person else []
-    )
+    completions = person.completions.select_related("course", "offering").order_by("-completed_at") if person else []
     if person is not None:
         record_access(request=request, what="learning.person_records", channel=Channel.PAGE, people=[person])
     return render(

@@ -334,7 +334,8 @@ def expiring_by_agency(rows: list[dict]) -> list[dict]:
     """Counts per agency for the page's summary table."""
     counts: dict[str, dict] = {}
     for row in rows:
-        entry = counts.setdefault(row["agency_code"], {"agency_code": row["agency_code"],
-                                                       "agency_name": row["agency_name"], "count": 0})
+        entry = counts.setdefault(
+            row["agency_code"], {"agency_code": row["agency_code"], "agency_name": row["agency_name"], "count": 0}
+        )
         entry["count"] += 1
     return list(counts.values())

@@ -182,8 +182,13 @@ def center_rows(report) -> list[dict]:
     rows += [{**base, "dimension": str(_("月份")), "label": f"{r['month']}", **r} for r in report.by_month]
     rows += [{**base, "dimension": str(_("主題")), "label": r["topic_name"], **r} for r in report.by_topic]
     rows += [
-        {**base, "dimension": str(_("訓後滿意度")), "label": f"{r['offering_code']} {r['course_title']}",
-         "satisfaction": r["average"], "responses": r["responses"]}
+        {
+            **base,
+            "dimension": str(_("訓後滿意度")),
+            "label": f"{r['offering_code']} {r['course_title']}",
+            "satisfaction": r["average"],
+            "responses": r["responses"],
+        }
         for r in report.satisfaction
     ]
     return rows

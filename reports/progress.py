@@ -80,7 +80,10 @@ def offerings_filling(
     taken = Enrollment.objects.filter(person=person, status__in=Enrollment.ACTIVE_STATUSES).values("offering_id")
     first, last = rule.counted_years(today.year)
     done = Completion.objects.filter(
-        person=person, voided_at__isnull=True, course__isnull=False, completed_at__year__gte=first,
+        person=person,
+        voided_at__isnull=True,
+        course__isnull=False,
+        completed_at__year__gte=first,
         completed_at__year__lte=last,
     ).values("course_id")
     offerings = (
@@ -136,6 +139,9 @@ def home_section(*, person: Person, year: int, today: dt.date) -> HomeSection:
     """The 我的學習 section (registered in reports.apps): progress against the year's rules."""
     return HomeSection(
         template="reports/_my_progress.html",
-        context={"progress": rule_progress(person=person, year=year, today=today), "progress_year": year,
-                 "is_current_year": year == today.year},
+        context={
+            "progress": rule_progress(person=person, year=year, today=today),
+            "progress_year": year,
+            "is_current_year": year == today.year,
+        },
     )

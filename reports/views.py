@@ -117,8 +117,13 @@ def compliance(request):
         key = "compliance_agencies" if table == "agencies" else "noncompliant"
         name = f"{key}-{year}-{agency.code if agency else 'city'}"
         if key == "noncompliant":
-            record_access(request=request, what=f"reports.noncompliant.{file_format}", channel=Channel.DOWNLOAD,
-                          people=[p["person_id"] for p in report.people], scope=_scope(agency, year))
+            record_access(
+                request=request,
+                what=f"reports.noncompliant.{file_format}",
+                channel=Channel.DOWNLOAD,
+                people=[p["person_id"] for p in report.people],
+                scope=_scope(agency, year),
+            )
         return download(key, exports.FLATTENERS[key](report), file_format, name)
     roots = [row for row in report.agencies if row["level"] == 0]
     totals = []
@@ -142,8 +147,13 @@ def compliance(request):
     query = request.GET.get("q", "")
     people = report.people_matching(rule_code=rule_code, query=query)
     people_page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    record_access(request=request, what="reports.noncompliant.page", channel=Channel.PAGE,
-                  people=[p["person_id"] for p in people_page.object_list], scope=_scope(agency, year))
+    record_access(
+        request=request,
+        what="reports.noncompliant.page",
+        channel=Channel.PAGE,
+        people=[p["person_id"] for p in people_page.object_list],
+        scope=_scope(agency, year),
+    )
     return render(
         request,
         "reports/compliance.html",
@@ -171,8 +181,13 @@ def learner(request):
     file_format = parse_format(request.GET.get("format"))
     person = scoping.resolve_learner(request.user, request.GET.get("person") or None)
     report = builders.build_learner_report(person=person, year=year)
-    record_access(request=request, what=f"reports.learner.{file_format or 'page'}",
-                  channel=Channel.DOWNLOAD if file_format else Channel.PAGE, people=[person], scope=f"year={year}")
+    record_access(
+        request=request,
+        what=f"reports.learner.{file_format or 'page'}",
+        channel=Channel.DOWNLOAD if file_format else Channel.PAGE,
+        people=[person],
+        scope=f"year={year}",
+    )
     if file_format:
         return download(
             "learner", exports.person_rows(year, report.rules), file_format, f"learner-{year}-{person.employee_number}"
@@ -302,8 +317,13 @@ def run_download(request, pk: int):
     if run.status != ReportRun.Status.DONE or not run.file:
         raise Http404
     if run.kind == ReportRun.Kind.NONCOMPLIANT:  # the only run whose file names people
-        record_access(request=request, what=f"reports.run.{run.kind}", channel=Channel.DOWNLOAD,
-                      scope=f"run={run.pk} {_scope(run.agency, run.year)}", person_count=0)
+        record_access(
+            request=request,
+            what=f"reports.run.{run.kind}",
+            channel=Channel.DOWNLOAD,
+            scope=f"run={run.pk} {_scope(run.agency, run.year)}",
+            person_count=0,
+        )
     return FileResponse(run.file.open("rb"), as_attachment=True, filename=run.file.name.rsplit("/", 1)[-1])
 
 
@@ -378,9 +398,14 @@ def national_export_view(request):
                     if audit.offering
                     else f"period={audit.period_start}..{audit.period_end}"
                 )
-                record_access(request=request, what="reports.national_export", channel=Channel.DOWNLOAD,
-                              people=sorted({row.person.pk for row in plan.rows}),
-                              scope=f"export={audit.pk} {audit.kind} {period}", person_count=audit.person_count)
+                record_access(
+                    request=request,
+                    what="reports.national_export",
+                    channel=Channel.DOWNLOAD,
+                    people=sorted({row.person.pk for row in plan.rows}),
+                    scope=f"export={audit.pk} {audit.kind} {period}",
+                    person_count=audit.person_count,
+                )
                 response = HttpResponse(upload.content, content_type=upload.content_type)
                 response["Content-Disposition"] = f'attachment; filename="{upload.filename}"'
                 return response
@@ -449,10 +474,13 @@ def expiring_certificates(request):
     days, file_format = parse_days(request.GET.get("days")), parse_format(request.GET.get("format"))
     agency = scope_from(request)
     rows = builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
-    record_access(request=request, what=f"reports.expiring_certificates.{file_format or 'page'}",
-                  channel=Channel.DOWNLOAD if file_format else Channel.PAGE,
-                  people=[row["person_id"] for row in rows],
-                  scope=f"agency={agency.code if agency else 'city'} days={days}")
+    record_access(
+        request=request,
+        what=f"reports.expiring_certificates.{file_format or 'page'}",
+        channel=Channel.DOWNLOAD if file_format else Channel.PAGE,
+        people=[row["person_id"] for row in rows],
+        scope=f"agency={agency.code if agency else 'city'} days={days}",
+    )
     if file_format:
         return download("expiring_certificates", rows, file_format, f"expiring-certificates-{days}d")
     return render(

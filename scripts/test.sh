@@ -28,6 +28,7 @@ export LMS_VAR_DIR="${LMS_VAR_DIR:-$(mktemp -d /tmp/lms-test-var.XXXX)}"
 
 echo "==> ruff"
 "$VENV/bin/ruff" check .
+"$VENV/bin/ruff" format --check .
 echo "==> import contracts"
 "$VENV/bin/lint-imports"
 echo "==> django checks"

@@ -137,8 +137,10 @@ def xlsx_bytes(
 
     def write(title: str, sheet_header: Sequence | None, sheet_rows: Iterable[Sequence]) -> None:
         sheet = workbook.create_sheet(title=title)
-        all_rows = _safe_rows(sheet_header, sheet_rows) if sheet_header is not None else (
-            [neutralise(v) for v in row] for row in sheet_rows
+        all_rows = (
+            _safe_rows(sheet_header, sheet_rows)
+            if sheet_header is not None
+            else ([neutralise(v) for v in row] for row in sheet_rows)
         )
         for row in all_rows:
             cells = []

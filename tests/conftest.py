@@ -62,8 +62,6 @@ def redis_down():
         yield
 
 
-
-
 @pytest.fixture
 def platform_auth(db):
     """HTTP Basic headers of an outside e-learning platform's xAPI credential."""

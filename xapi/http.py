@@ -231,7 +231,9 @@ def xapi_endpoint(
                 # The database is restarting or unreachable: nothing was acknowledged, so the
                 # client may resend (RFC 9110 §15.6.4: 503 with Retry-After), with CORS headers.
                 logger.warning("xAPI database unavailable: %s %s", request.method, request.path, exc_info=True)
-                response = error_response(503, "資料庫暫時無法使用，請稍後重試 (the LRS database is unavailable; retry later)")
+                response = error_response(
+                    503, "資料庫暫時無法使用，請稍後重試 (the LRS database is unavailable; retry later)"
+                )
                 response["Retry-After"] = str(DATABASE_RETRY_AFTER)
                 consistent = False
             except Exception:

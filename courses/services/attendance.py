@@ -86,7 +86,9 @@ def _store(attendance: Attendance, *, now: dt.datetime) -> Attendance:
     )
     if current is not None:
         if (current.status, current.minutes, current.leave_kind) == (
-            attendance.status, attendance.minutes, attendance.leave_kind
+            attendance.status,
+            attendance.minutes,
+            attendance.leave_kind,
         ):
             return current  # a double submission or an unchanged row: nothing to correct
         if current.statement_id:
@@ -121,8 +123,14 @@ def record_attendance(
     """
     now = now or timezone.now()
     attendance = _build(
-        enrollment=enrollment, session=session, status=status, minutes=minutes, source=source,
-        recorded_by=recorded_by, now=now, leave_kind=leave_kind,
+        enrollment=enrollment,
+        session=session,
+        status=status,
+        minutes=minutes,
+        source=source,
+        recorded_by=recorded_by,
+        now=now,
+        leave_kind=leave_kind,
     )
     with transaction.atomic():
         _lock_offerings([session.offering_id])
@@ -142,7 +150,11 @@ def _lock_offerings(offering_ids) -> None:
 
 
 def record_session_roster(
-    *, session: Session | None, entries: list[dict], recorded_by, source: str = AttendanceSource.ROSTER,
+    *,
+    session: Session | None,
+    entries: list[dict],
+    recorded_by,
+    source: str = AttendanceSource.ROSTER,
     now: dt.datetime | None = None,
 ) -> list[Attendance]:
     """Record a whole roster: entries are {"enrollment", "session"?, "status", "minutes", "leave_kind"?, "row"?}.
@@ -157,8 +169,13 @@ def record_session_roster(
         try:
             built.append(
                 _build(
-                    enrollment=entry["enrollment"], session=entry.get("session", session), status=entry["status"],
-                    minutes=entry.get("minutes"), source=source, recorded_by=recorded_by, now=now,
+                    enrollment=entry["enrollment"],
+                    session=entry.get("session", session),
+                    status=entry["status"],
+                    minutes=entry.get("minutes"),
+                    source=source,
+                    recorded_by=recorded_by,
+                    now=now,
                     leave_kind=entry.get("leave_kind", ""),
                 )
             )

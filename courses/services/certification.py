@@ -107,9 +107,7 @@ def record_assessment_result(
             .first()
         )
         if current is not None:
-            if (current.score, current.subject_scores, current.taken_on) == (
-                result.score, subject_scores, taken_on
-            ):
+            if (current.score, current.subject_scores, current.taken_on) == (result.score, subject_scores, taken_on):
                 return current
             xapi_api.void_statement(current.statement_id, timestamp=now)
             current.is_current = False
@@ -171,8 +169,9 @@ def certification_problems(*, person: Person, track: CertificationTrack) -> list
     """What a person still lacks for a track: passed assessments and completed required courses."""
     problems = []
     passed = set(
-        AssessmentResult.objects.filter(person=person, assessment__track=track, is_current=True, passed=True)
-        .values_list("assessment_id", flat=True)
+        AssessmentResult.objects.filter(
+            person=person, assessment__track=track, is_current=True, passed=True
+        ).values_list("assessment_id", flat=True)
     )
     for assessment in track.assessments.all():
         if assessment.pk not in passed:
@@ -181,8 +180,9 @@ def certification_problems(*, person: Person, track: CertificationTrack) -> list
         c.course_id: c
         for c in Completion.objects.filter(person=person, voided_at__isnull=True).order_by("completed_at")
     }
-    dates = [r.taken_on for r in AssessmentResult.objects.filter(person=person, assessment__track=track,
-                                                                  is_current=True)]
+    dates = [
+        r.taken_on for r in AssessmentResult.objects.filter(person=person, assessment__track=track, is_current=True)
+    ]
     for course in track.required_courses.all():
         completion = completions.get(course.pk)
         if completion is None:

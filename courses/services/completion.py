@@ -112,9 +112,7 @@ def revoke_completion(*, completion: Completion, by_user, now: dt.datetime | Non
 def attendance_summary(enrollment: Enrollment) -> dict:
     """Scheduled and attended minutes over the offering's sessions, and whether every session has a record."""
     sessions = list(enrollment.offering.sessions.all())
-    current = {
-        a.session_id: a for a in Attendance.objects.filter(enrollment=enrollment, is_current=True)
-    }
+    current = {a.session_id: a for a in Attendance.objects.filter(enrollment=enrollment, is_current=True)}
     scheduled = sum(s.minutes for s in sessions)
     attended = sum(current[s.pk].minutes for s in sessions if s.pk in current)
     return {
@@ -152,9 +150,7 @@ def evaluate_enrollment(*, enrollment: Enrollment, now: dt.datetime | None = Non
         if passed:
             last_session = offering.sessions.order_by("-date", "-end_time").first()
             # Never later than the recording: a session still running completes when recorded.
-            completed_at = min(
-                timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time)), now
-            )
+            completed_at = min(timezone.make_aware(dt.datetime.combine(last_session.date, last_session.end_time)), now)
             completion = record_completion(
                 person=enrollment.person,
                 offering=offering,

@@ -165,9 +165,7 @@ def cancel_enrollment(*, enrollment: Enrollment, by_user, now: dt.datetime | Non
     return enrollment
 
 
-def _decide(
-    *, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime | None, reason: str = ""
-) -> Enrollment:
+def _decide(*, enrollment: Enrollment, by_user, approve: bool, now: dt.datetime | None, reason: str = "") -> Enrollment:
     if not is_training_staff(by_user):
         raise PermissionDenied
     now = now or timezone.now()

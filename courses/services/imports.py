@@ -61,12 +61,20 @@ STATUS_WORDS = {
 # 假別 in its own column (for 遲到/早退 rows), or in 出席狀態 for a whole day missed (= 缺席 of that kind).
 LEAVE_WORDS = {str(label): value for value, label in LeaveKind.choices} | {value: value for value in LeaveKind.values}
 
-ROSTER_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "date": ("日期", "date"),
-                  "status": ("出席狀態", "status"), "minutes": ("出席分鐘數", "minutes"),
-                  "leave_kind": ("假別", "leave_kind")}
-RESULT_COLUMNS = {"employee_number": ("員工編號", "employee_number"), "score": ("分數", "score"),
-                  "taken_on": ("測驗日期", "taken_on"), "subjects": ("科目分數", "subject_scores"),
-                  "override": ("缺課仍予登錄理由", "barred_override_reason")}
+ROSTER_COLUMNS = {
+    "employee_number": ("員工編號", "employee_number"),
+    "date": ("日期", "date"),
+    "status": ("出席狀態", "status"),
+    "minutes": ("出席分鐘數", "minutes"),
+    "leave_kind": ("假別", "leave_kind"),
+}
+RESULT_COLUMNS = {
+    "employee_number": ("員工編號", "employee_number"),
+    "score": ("分數", "score"),
+    "taken_on": ("測驗日期", "taken_on"),
+    "subjects": ("科目分數", "subject_scores"),
+    "override": ("缺課仍予登錄理由", "barred_override_reason"),
+}
 
 
 def _decode(data: bytes) -> str:
@@ -198,13 +206,22 @@ def import_roster_file(*, offering: Offering, uploaded, recorded_by) -> int:
             errors[number] = problems
             continue
         seen.add((enrollment.pk, session.pk))
-        entries.append({"row": number, "enrollment": enrollment, "session": session, "status": status,
-                        "minutes": minutes, "leave_kind": leave_kind})
+        entries.append(
+            {
+                "row": number,
+                "enrollment": enrollment,
+                "session": session,
+                "status": status,
+                "minutes": minutes,
+                "leave_kind": leave_kind,
+            }
+        )
     if errors:
         raise RowErrors(errors)
     # The service re-checks each row (minutes within the session, etc.) and reports by the same row numbers.
-    return len(record_session_roster(session=None, entries=entries, recorded_by=recorded_by,
-                                     source=AttendanceSource.FILE))
+    return len(
+        record_session_roster(session=None, entries=entries, recorded_by=recorded_by, source=AttendanceSource.FILE)
+    )
 
 
 # --- Meeting-tool reports -------------------------------------------------------------------------
@@ -233,8 +250,14 @@ def _duration_minutes(text: str) -> int:
     raise ValueError(text)
 
 
-TEAMS_TIME_FORMATS = ("%m/%d/%y, %I:%M:%S %p", "%m/%d/%Y, %I:%M:%S %p", "%m/%d/%Y %I:%M:%S %p", "%Y/%m/%d %H:%M:%S",
-                      "%Y-%m-%d %H:%M:%S", "%m/%d/%Y %H:%M:%S")
+TEAMS_TIME_FORMATS = (
+    "%m/%d/%y, %I:%M:%S %p",
+    "%m/%d/%Y, %I:%M:%S %p",
+    "%m/%d/%Y %I:%M:%S %p",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y-%m-%d %H:%M:%S",
+    "%m/%d/%Y %H:%M:%S",
+)
 
 
 def _parse_time(text: str) -> dt.datetime:
@@ -258,9 +281,7 @@ def parse_meeting_report(rows: list[list[str]]) -> tuple[str, dict[str, Particip
             return "zoom", *_sum_rows(rows, start, header, name=name, email=email, duration="duration (minutes)")
         if {"full name", "user action", "timestamp"} <= set(header):
             return "teams-legacy", *_sum_teams_legacy(rows, start, header)
-    raise ValidationError(
-        {"file": _("無法辨識的出席報表格式（支援 Microsoft Teams 出席報告與 Zoom 參與者報表）。")}
-    )
+    raise ValidationError({"file": _("無法辨識的出席報表格式（支援 Microsoft Teams 出席報告與 Zoom 參與者報表）。")})
 
 
 def _sum_rows(rows, start, header, *, name, email, duration):
@@ -320,9 +341,7 @@ def import_meeting_report(*, session: Session, uploaded, recorded_by) -> dict:
     report_format, people, errors = parse_meeting_report(read_rows(uploaded))
     if errors:
         raise RowErrors(errors)
-    enrollments = list(
-        session.offering.enrollments.filter(status__in=ATTENDING_STATUSES).select_related("person")
-    )
+    enrollments = list(session.offering.enrollments.filter(status__in=ATTENDING_STATUSES).select_related("person"))
     by_email = {e.person.email.lower(): e for e in enrollments if e.person.email}
     names: dict[str, list[Enrollment]] = defaultdict(list)
     for e in enrollments:
@@ -341,28 +360,40 @@ def import_meeting_report(*, session: Session, uploaded, recorded_by) -> dict:
     for enrollment in enrollments:
         minutes = min(matched.get(enrollment.pk, 0), session.minutes)
         status = (
-            AttendanceStatus.ABSENT if minutes == 0
-            else AttendanceStatus.PRESENT if minutes >= session.minutes
+            AttendanceStatus.ABSENT
+            if minutes == 0
+            else AttendanceStatus.PRESENT
+            if minutes >= session.minutes
             else AttendanceStatus.LEFT_EARLY
         )
         entries.append({"enrollment": enrollment, "status": status, "minutes": minutes})
     now = timezone.now()
     with transaction.atomic():
-        record_session_roster(session=session, entries=entries, recorded_by=recorded_by,
-                              source=AttendanceSource.REMOTE, now=now)
+        record_session_roster(
+            session=session, entries=entries, recorded_by=recorded_by, source=AttendanceSource.REMOTE, now=now
+        )
         # Importing the same report twice must not queue the same participant twice.
         queued = set(
             RemoteAttendanceReview.objects.filter(session=session).values_list("participant_name", "email", "minutes")
         )
         RemoteAttendanceReview.objects.bulk_create(
-            RemoteAttendanceReview(session=session, participant_name=p.name[:200], email=p.email[:254],
-                                   minutes=min(p.minutes, session.minutes), source_format=report_format,
-                                   imported_at=now)
+            RemoteAttendanceReview(
+                session=session,
+                participant_name=p.name[:200],
+                email=p.email[:254],
+                minutes=min(p.minutes, session.minutes),
+                source_format=report_format,
+                imported_at=now,
+            )
             for p in unmatched
             if (p.name[:200], p.email[:254], min(p.minutes, session.minutes)) not in queued
         )
-    return {"format": report_format, "matched": len(matched), "unmatched": len(unmatched),
-            "absent": sum(1 for e in entries if e["status"] == AttendanceStatus.ABSENT)}
+    return {
+        "format": report_format,
+        "matched": len(matched),
+        "unmatched": len(unmatched),
+        "absent": sum(1 for e in entries if e["status"] == AttendanceStatus.ABSENT),
+    }
 
 
 def resolve_review(*, review: RemoteAttendanceReview, enrollment: Enrollment | None, recorded_by) -> None:
@@ -383,7 +414,10 @@ def resolve_review(*, review: RemoteAttendanceReview, enrollment: Enrollment | N
         current = enrollment.attendances.filter(session=session, is_current=True).first()
         minutes = min((current.minutes if current else 0) + review.minutes, session.minutes)
         record_attendance(
-            enrollment=enrollment, session=session, minutes=minutes, source=AttendanceSource.REMOTE,
+            enrollment=enrollment,
+            session=session,
+            minutes=minutes,
+            source=AttendanceSource.REMOTE,
             status=AttendanceStatus.PRESENT if minutes >= session.minutes else AttendanceStatus.LEFT_EARLY,
             recorded_by=recorded_by,
         )
@@ -395,7 +429,7 @@ def resolve_review(*, review: RemoteAttendanceReview, enrollment: Enrollment | N
 
 
 def _subject_scores(text: str) -> dict[str, Decimal]:
-    """"法規:80;實務:0" → {"法規": 80, "實務": 0}."""
+    """ "法規:80;實務:0" → {"法規": 80, "實務": 0}."""
     scores = {}
     for part in filter(None, (p.strip() for p in re.split(r"[;；]", text))):
         name, _sep, value = part.partition(":") if ":" in part else part.partition("：")
@@ -406,8 +440,10 @@ def _subject_scores(text: str) -> dict[str, Decimal]:
 def import_assessment_results(*, assessment: Assessment, uploaded, recorded_by) -> int:
     """An outside body's result file (e.g. 工程會 procurement exam): 員工編號, 分數, 測驗日期, 科目分數 (optional)."""
     table = _table(read_rows(uploaded), RESULT_COLUMNS, {"employee_number", "score", "taken_on"})
-    people = {p.employee_number: p for p in Person.objects.filter(
-        employee_number__in=[row["employee_number"] for _n, row in table])}
+    people = {
+        p.employee_number: p
+        for p in Person.objects.filter(employee_number__in=[row["employee_number"] for _n, row in table])
+    }
     parsed, errors = [], {}
     for number, row in table:
         problems: dict[str, list[str]] = {}
@@ -442,7 +478,13 @@ def import_assessment_results(*, assessment: Assessment, uploaded, recorded_by) 
         raise RowErrors(errors)
     with transaction.atomic():
         for person, score, taken_on, subjects, override in parsed:
-            record_assessment_result(person=person, assessment=assessment, score=score, taken_on=taken_on,
-                                     subject_scores=subjects, recorded_by=recorded_by,
-                                     barred_override_reason=override)
+            record_assessment_result(
+                person=person,
+                assessment=assessment,
+                score=score,
+                taken_on=taken_on,
+                subject_scores=subjects,
+                recorded_by=recorded_by,
+                barred_override_reason=override,
+            )
     return len(parsed)

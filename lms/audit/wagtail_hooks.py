@@ -40,10 +40,25 @@ class AccessEntryViewSet(ModelViewSet):
     index_view_class = AccessEntryIndexView
     list_display = ["at", "username", "channel", "what", "scope", "person_count", "client_ip"]
     list_filter = {"channel": ["exact"], "at": ["gte", "lte"], "what": ["exact"]}
-    search_fields = ["username", "what", "scope", "client_ip", "accessed__person__employee_number",
-                     "accessed__person__name"]
-    list_export = ["at", "username", "channel", "what", "scope", "path", "client_ip", "person_count",
-                   "employee_numbers"]
+    search_fields = [
+        "username",
+        "what",
+        "scope",
+        "client_ip",
+        "accessed__person__employee_number",
+        "accessed__person__name",
+    ]
+    list_export = [
+        "at",
+        "username",
+        "channel",
+        "what",
+        "scope",
+        "path",
+        "client_ip",
+        "person_count",
+        "employee_numbers",
+    ]
     export_headings = {"employee_numbers": _("員工編號")}
     export_filename = "access-audit"
     inspect_view_enabled = True

@@ -33,16 +33,63 @@ FIRST_LEVEL = [
 ]
 
 DISTRICTS = [
-    "鹽埕", "鼓山", "左營", "楠梓", "三民", "新興", "前金", "苓雅", "前鎮", "旗津", "小港", "鳳山", "林園",
-    "大寮", "大樹", "大社", "仁武", "鳥松", "岡山", "橋頭", "燕巢", "田寮", "阿蓮", "路竹", "湖內", "茄萣",
-    "永安", "彌陀", "梓官", "旗山", "美濃", "六龜", "甲仙", "杉林", "內門", "茂林", "桃源", "那瑪夏",
+    "鹽埕",
+    "鼓山",
+    "左營",
+    "楠梓",
+    "三民",
+    "新興",
+    "前金",
+    "苓雅",
+    "前鎮",
+    "旗津",
+    "小港",
+    "鳳山",
+    "林園",
+    "大寮",
+    "大樹",
+    "大社",
+    "仁武",
+    "鳥松",
+    "岡山",
+    "橋頭",
+    "燕巢",
+    "田寮",
+    "阿蓮",
+    "路竹",
+    "湖內",
+    "茄萣",
+    "永安",
+    "彌陀",
+    "梓官",
+    "旗山",
+    "美濃",
+    "六龜",
+    "甲仙",
+    "杉林",
+    "內門",
+    "茂林",
+    "桃源",
+    "那瑪夏",
 ]
 
 SCHOOLS = [
-    "高雄市立高雄高級中學", "高雄市立高雄女子高級中學", "高雄市立前鎮高級中學", "高雄市立鳳山高級中學",
-    "高雄市立三民國民中學", "高雄市立五福國民中學", "高雄市立苓雅國民中學", "高雄市立左營國民中學",
-    "高雄市立鼓山國民小學", "高雄市立新興國民小學", "高雄市立鳳山國民小學", "高雄市立岡山國民小學",
-    "高雄市立旗山國民小學", "高雄市立美濃國民小學", "高雄市立楠梓國民小學", "高雄市立小港國民小學",
+    "高雄市立高雄高級中學",
+    "高雄市立高雄女子高級中學",
+    "高雄市立前鎮高級中學",
+    "高雄市立鳳山高級中學",
+    "高雄市立三民國民中學",
+    "高雄市立五福國民中學",
+    "高雄市立苓雅國民中學",
+    "高雄市立左營國民中學",
+    "高雄市立鼓山國民小學",
+    "高雄市立新興國民小學",
+    "高雄市立鳳山國民小學",
+    "高雄市立岡山國民小學",
+    "高雄市立旗山國民小學",
+    "高雄市立美濃國民小學",
+    "高雄市立楠梓國民小學",
+    "高雄市立小港國民小學",
 ]
 
 SURNAMES = "陳林黃張李王吳劉蔡楊許鄭謝洪郭邱曾廖賴徐周葉蘇莊呂江何蕭羅高潘簡朱鍾游彭詹胡施沈余盧梁趙顏柯翁魏孫戴"
@@ -60,8 +107,11 @@ def load_agencies() -> dict[str, Agency]:
     def ensure(code: str, name: str, kind: str, parent: Agency | None) -> Agency:
         if code in existing:
             return existing[code]
-        agency = Agency.add_root(code=code, name=name, kind=kind) if parent is None else \
-            Agency.objects.get(pk=parent.pk).add_child(code=code, name=name, kind=kind)
+        agency = (
+            Agency.add_root(code=code, name=name, kind=kind)
+            if parent is None
+            else Agency.objects.get(pk=parent.pk).add_child(code=code, name=name, kind=kind)
+        )
         existing[code] = agency
         return agency
 
@@ -100,8 +150,10 @@ def load_learners(agencies: dict[str, Agency], count: int = DEMO_LEARNER_COUNT) 
             continue
         if agency.kind == AgencyKind.SCHOOL and employment == EmploymentType.CIVIL_SERVANT:
             employment = EmploymentType.TEACHER
-        rank = "" if employment != EmploymentType.CIVIL_SERVANT else (
-            RankSeries.JUNIOR if grade <= 5 else RankSeries.INTERMEDIATE if grade <= 9 else RankSeries.SENIOR
+        rank = (
+            ""
+            if employment != EmploymentType.CIVIL_SERVANT
+            else (RankSeries.JUNIOR if grade <= 5 else RankSeries.INTERMEDIATE if grade <= 9 else RankSeries.SENIOR)
         )
         new_people.append(
             Person(

@@ -75,8 +75,13 @@ class ReportAPIView(APIView):
         }
         if self.names_people:
             scope = f"agency={agency.code if agency else 'city'} year={year}"
-            record_access(request=request, what=f"api.{self.table}", channel=Channel.API,
-                          people=[row["person_id"] for row in payload["rows"]], scope=scope)
+            record_access(
+                request=request,
+                what=f"api.{self.table}",
+                channel=Channel.API,
+                people=[row["person_id"] for row in payload["rows"]],
+                scope=scope,
+            )
         return Response(payload, status=status.HTTP_200_OK)
 
 
@@ -174,7 +179,11 @@ class ExpiringCertificatesAPIView(APIView):
             "agency": agency.code if agency else None,
             "rows": [{**row, "valid_until": row["valid_until"].isoformat()} for row in rows],
         }
-        record_access(request=request, what=f"api.{self.table}", channel=Channel.API,
-                      people=[row["person_id"] for row in rows],
-                      scope=f"agency={agency.code if agency else 'city'} days={days}")
+        record_access(
+            request=request,
+            what=f"api.{self.table}",
+            channel=Channel.API,
+            people=[row["person_id"] for row in rows],
+            scope=f"agency={agency.code if agency else 'city'} days={days}",
+        )
         return Response(payload, status=status.HTTP_200_OK)

@@ -47,8 +47,14 @@ def build_data_subject_export(*, person: Person) -> dict:
         "records": related,
         "statements": xapi_api.query_statements(agent=statements.actor(person), ascending=True),
         "access_audit": [
-            {"at": e.at.isoformat(), "username": e.username, "what": e.what, "scope": e.scope,
-             "channel": e.channel, "client_ip": e.client_ip}
+            {
+                "at": e.at.isoformat(),
+                "username": e.username,
+                "what": e.what,
+                "scope": e.scope,
+                "channel": e.channel,
+                "client_ip": e.client_ip,
+            }
             for e in entries
         ],
     }

@@ -351,9 +351,7 @@ def _category_shares(course, mappings: list[CourseNationalCategory]) -> list[tup
     for mapping in mappings:
         share = mapping.hours if mapping.hours is not None else rest / len(blanks)
         shares.append((mapping.category, share))
-    return [(category, share) for category, share in shares if share > 0] or [
-        (mappings[0].category, Decimal("1"))
-    ]
+    return [(category, share) for category, share in shares if share > 0] or [(mappings[0].category, Decimal("1"))]
 
 
 def _record_hours(record: LearningRecord) -> tuple[Decimal, Decimal]:

@@ -14,8 +14,12 @@ from tests.browser.a11y import PHONE_WIDTH, audit, axe_violations
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PASSWORDS = {"admin": "admin-demo-2026", "staff": "staff-demo-2026", "officer": "officer-demo-2026",
-             "trainee": "trainee-demo-2026"}
+PASSWORDS = {
+    "admin": "admin-demo-2026",
+    "staff": "staff-demo-2026",
+    "officer": "officer-demo-2026",
+    "trainee": "trainee-demo-2026",
+}
 
 
 @pytest.fixture
@@ -64,9 +68,19 @@ def audit_all(page, paths: list[str | tuple[str, int]]) -> list[str]:
 
 def test_trainee_pages_pass_axe_and_reflow_at_375px(page, demo):
     course = demo["course"]
-    public = ["/", "/catalog/", "/catalog/?q=AI", demo["topic_url"], f"/catalog/course/{course.code}/",
-              "/catalog/paths/", f"/catalog/paths/{demo['path'].code}/", "/catalog/certifications/",
-              f"/catalog/certifications/{demo['track'].code}/", "/accounts/login/", ("/no-such-page/", 404)]
+    public = [
+        "/",
+        "/catalog/",
+        "/catalog/?q=AI",
+        demo["topic_url"],
+        f"/catalog/course/{course.code}/",
+        "/catalog/paths/",
+        f"/catalog/paths/{demo['path'].code}/",
+        "/catalog/certifications/",
+        f"/catalog/certifications/{demo['track'].code}/",
+        "/accounts/login/",
+        ("/no-such-page/", 404),
+    ]
     problems = audit_all(page, public)
     log_in(page, "trainee")
     problems += audit_all(page, ["/learning/", "/reports/", "/reports/learner/", ("/learning/staff/", 403)])
@@ -96,8 +110,15 @@ def test_staff_pages_pass_axe_and_reflow_at_375px(page, demo):
 
 def test_officer_pages_pass_axe_and_reflow_at_375px(page, demo):
     log_in(page, "officer")
-    paths = ["/reports/", "/reports/compliance/", "/reports/compliance/?rule=&q=陳&page=1", "/reports/certification/",
-             "/reports/center/", "/api/agency/", f"/learning/offerings/{demo['remote'].code}/nominate/"]
+    paths = [
+        "/reports/",
+        "/reports/compliance/",
+        "/reports/compliance/?rule=&q=陳&page=1",
+        "/reports/certification/",
+        "/reports/center/",
+        "/api/agency/",
+        f"/learning/offerings/{demo['remote'].code}/nominate/",
+    ]
     problems = audit_all(page, paths)
     # The API documentation with one operation opened, as a reader would use it.
     page.goto("/api/agency/")

@@ -56,8 +56,13 @@ def test_wagtail_admin_pages_work_under_the_csp(page, log_in):
     log_in("csp-admin", admin=True)
     home = Page.objects.filter(depth=2).first()
     violations = []
-    for url in ("/admin/", "/admin/pages/", "/admin/snippets/people/person/", "/admin/access_audit/",
-                f"/admin/pages/{home.pk}/edit/"):
+    for url in (
+        "/admin/",
+        "/admin/pages/",
+        "/admin/snippets/people/person/",
+        "/admin/access_audit/",
+        f"/admin/pages/{home.pk}/edit/",
+    ):
         violations += [f"{url} {v}" for v in _visit(page, url)]
     assert violations == [], "\n".join(violations)
     # The page editor's scripts run: the side panel toggles open (Stimulus controllers loaded from static files).

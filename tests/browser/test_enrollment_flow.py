@@ -57,8 +57,13 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     start = timezone.localdate() + dt.timedelta(days=10)
     course = CourseFactory(code="AI-101", title="AI 實戰工作坊", credit_hours=Decimal("6"))
     offering = OfferingFactory(
-        course=course, code="115-AI-101-09", hours=Decimal("6"), start_date=start, end_date=start,
-        enrollment_opens=now - dt.timedelta(days=1), enrollment_closes=now + dt.timedelta(days=5),
+        course=course,
+        code="115-AI-101-09",
+        hours=Decimal("6"),
+        start_date=start,
+        end_date=start,
+        enrollment_opens=now - dt.timedelta(days=1),
+        enrollment_closes=now + dt.timedelta(days=5),
     )
     trainee = TraineeFactory(name="王小明")
     staff = StaffUserFactory()
@@ -73,8 +78,10 @@ def test_trainee_enrols_staff_mark_attendance_trainee_sees_hours_and_downloads_c
     # The class takes place: attendance is only taken for a session that has started.
     yesterday = timezone.localdate() - dt.timedelta(days=1)
     Offering.objects.filter(pk=offering.pk).update(
-        start_date=yesterday, end_date=yesterday,
-        enrollment_opens=now - dt.timedelta(days=20), enrollment_closes=now - dt.timedelta(days=3),
+        start_date=yesterday,
+        end_date=yesterday,
+        enrollment_opens=now - dt.timedelta(days=20),
+        enrollment_closes=now - dt.timedelta(days=3),
     )
     Session.objects.filter(offering=offering).update(date=yesterday)
 

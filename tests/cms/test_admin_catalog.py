@@ -86,9 +86,7 @@ def test_invalid_offering_shows_the_error_on_the_field_and_saves_nothing(staff_c
 
 def test_session_ending_before_it_starts_is_refused_and_nothing_is_saved(staff_client):
     course = CourseFactory()
-    response = staff_client.post(
-        reverse(OFFERING_ADD), _offering_form(course, **{"sessions-0-end_time": "08:00"})
-    )
+    response = staff_client.post(reverse(OFFERING_ADD), _offering_form(course, **{"sessions-0-end_time": "08:00"}))
     assert response.status_code == 200
     assert "結束時間必須晚於開始時間" in response.content.decode()
     assert not Offering.objects.exists()

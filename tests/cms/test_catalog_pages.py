@@ -65,7 +65,9 @@ def test_catalog_filters_by_the_month_an_offering_starts(client, catalog):
     for course, month in ((march, 3), (july, 7)):
         start = dt.date(year, month, 10)
         UpcomingOfferingFactory(
-            course=course, start_date=start, end_date=start,
+            course=course,
+            start_date=start,
+            end_date=start,
             enrollment_opens=timezone.make_aware(dt.datetime(year, month, 1)),
             enrollment_closes=timezone.make_aware(dt.datetime(year, month, 5)),
         )
@@ -154,6 +156,11 @@ def test_learning_path_and_certification_pages(client, catalog):
 
 def test_remote_offering_shows_online_instead_of_a_venue(client, catalog):
     course = CourseFactory(code="R-1", modality=Modality.REMOTE)
-    UpcomingOfferingFactory(course=course, modality=Modality.REMOTE, venue="", meeting_url="https://meet.example/r1",
-                    enrollment_closes=in_days(10))
+    UpcomingOfferingFactory(
+        course=course,
+        modality=Modality.REMOTE,
+        venue="",
+        meeting_url="https://meet.example/r1",
+        enrollment_closes=in_days(10),
+    )
     assert "線上" in client.get("/catalog/course/R-1/").content.decode()

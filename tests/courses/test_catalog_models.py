@@ -56,8 +56,12 @@ def test_invalid_offering_is_refused_with_a_message_on_the_field(overrides, fiel
 def test_elearning_enrolment_may_stay_open_while_the_course_runs_but_not_after_it_ends():
     start = dt.date.today() + dt.timedelta(days=1)
     offering = _offering(
-        modality=Modality.ELEARNING, venue="", start_date=start, end_date=start + dt.timedelta(days=60),
-        enrollment_opens=in_days(-1), enrollment_closes=in_days(30),
+        modality=Modality.ELEARNING,
+        venue="",
+        start_date=start,
+        end_date=start + dt.timedelta(days=60),
+        enrollment_opens=in_days(-1),
+        enrollment_closes=in_days(30),
     )
     offering.full_clean()
     offering.enrollment_closes = in_days(90)
@@ -106,8 +110,11 @@ def test_upcoming_offerings_leave_out_past_and_cancelled_ones():
     UpcomingOfferingFactory(course=course, is_cancelled=True)
     past_start = dt.date.today() - dt.timedelta(days=30)
     UpcomingOfferingFactory(
-        course=course, start_date=past_start, end_date=past_start + dt.timedelta(days=1),
-        enrollment_opens=in_days(-60), enrollment_closes=in_days(-40),
+        course=course,
+        start_date=past_start,
+        end_date=past_start + dt.timedelta(days=1),
+        enrollment_opens=in_days(-60),
+        enrollment_closes=in_days(-40),
     )
     assert list(upcoming_offerings(course=course)) == [current]
 

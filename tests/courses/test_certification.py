@@ -16,8 +16,13 @@ pytestmark = pytest.mark.django_db
 def test_passing_every_assessment_issues_a_numbered_certificate_with_an_earned_statement():
     assessment = AssessmentFactory(track__validity_months=36)
     person = TraineeFactory()
-    record_assessment_result(person=person, assessment=assessment, score=Decimal("88"),
-                             taken_on=dt.date(2026, 5, 1), recorded_by=StaffUserFactory())
+    record_assessment_result(
+        person=person,
+        assessment=assessment,
+        score=Decimal("88"),
+        taken_on=dt.date(2026, 5, 1),
+        recorded_by=StaffUserFactory(),
+    )
     certificate = Certificate.objects.get()
     assert certificate.number.startswith("KCG") and certificate.valid_until is not None
     assert verify_certificate(code=str(certificate.verification_code)) == certificate
@@ -38,8 +43,9 @@ def test_correcting_a_pass_to_a_fail_voids_and_revokes_nothing_deleted():
 
 def test_score_above_the_maximum_is_refused_and_nothing_is_stored():
     with pytest.raises(ValidationError) as excinfo:
-        record_assessment_result(person=TraineeFactory(), assessment=AssessmentFactory(), score=Decimal("101"),
-                                 taken_on=dt.date(2026, 5, 1))
+        record_assessment_result(
+            person=TraineeFactory(), assessment=AssessmentFactory(), score=Decimal("101"), taken_on=dt.date(2026, 5, 1)
+        )
     assert set(excinfo.value.message_dict) == {"score"}
     assert not AssessmentResult.objects.exists() and xapi_api.count_statements() == 0
 
@@ -64,9 +70,15 @@ def _complete(person, course, hours, when):
 
     from courses.services.completion import record_completion
 
-    record_completion(person=person, course=course, modality="classroom", source="attendance",
-                      credited_hours=Decimal(hours), scheduled_hours=Decimal("10"),
-                      completed_at=timezone.make_aware(dt.datetime.combine(when, dt.time(16))))
+    record_completion(
+        person=person,
+        course=course,
+        modality="classroom",
+        source="attendance",
+        credited_hours=Decimal(hours),
+        scheduled_hours=Decimal("10"),
+        completed_at=timezone.make_aware(dt.datetime.combine(when, dt.time(16))),
+    )
 
 
 def test_certificate_needs_the_required_course_with_enough_attendance():
@@ -75,8 +87,13 @@ def test_certificate_needs_the_required_course_with_enough_attendance():
     _complete(enough, course, "9", dt.date(2026, 4, 1))
     _complete(short, course, "8.5", dt.date(2026, 4, 1))
     record_assessment_result(person=enough, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1))
-    record_assessment_result(person=short, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1),
-                             barred_override_reason="工程會來函准予應試")
+    record_assessment_result(
+        person=short,
+        assessment=assessment,
+        score=Decimal("80"),
+        taken_on=dt.date(2026, 5, 1),
+        barred_override_reason="工程會來函准予應試",
+    )
     assert list(Certificate.objects.values_list("person", flat=True)) == [enough.pk]
 
 
@@ -100,8 +117,13 @@ def test_staff_override_of_a_bar_is_recorded_with_its_reason():
     track, course, assessment = _track_with_course()
     short = TraineeFactory()
     _complete(short, course, "8.5", dt.date(2026, 4, 1))
-    record_assessment_result(person=short, assessment=assessment, score=Decimal("80"), taken_on=dt.date(2026, 5, 1),
-                             barred_override_reason="工程會來函准予應試")
+    record_assessment_result(
+        person=short,
+        assessment=assessment,
+        score=Decimal("80"),
+        taken_on=dt.date(2026, 5, 1),
+        barred_override_reason="工程會來函准予應試",
+    )
     assert AssessmentResult.objects.get().barred_override_reason == "工程會來函准予應試"
     assert not Certificate.objects.filter(kind="certification").exists()
 
@@ -117,8 +139,7 @@ def test_an_imported_result_file_names_the_barred_rows_and_stores_nothing():
     enough, short = TraineeFactory(), TraineeFactory()
     _complete(enough, course, "10", dt.date(2026, 4, 1))
     _complete(short, course, "8", dt.date(2026, 4, 1))
-    text = (f"員工編號,分數,測驗日期\n{enough.employee_number},80,2026-05-01\n"
-            f"{short.employee_number},90,2026-05-01\n")
+    text = f"員工編號,分數,測驗日期\n{enough.employee_number},80,2026-05-01\n{short.employee_number},90,2026-05-01\n"
     upload = SimpleUploadedFile("results.csv", text.encode("utf-8-sig"), content_type="text/csv")
     with pytest.raises(RowErrors) as excinfo:
         import_assessment_results(assessment=assessment, uploaded=upload, recorded_by=None)
@@ -127,9 +148,11 @@ def test_an_imported_result_file_names_the_barred_rows_and_stores_nothing():
     assert not AssessmentResult.objects.exists()
 
     text += ""
-    with_reason = text.replace("員工編號,分數,測驗日期", "員工編號,分數,測驗日期,缺課仍予登錄理由").replace(
-        "2026-05-01\n", "2026-05-01,\n", 1).replace(f"{short.employee_number},90,2026-05-01\n",
-                                                     f"{short.employee_number},90,2026-05-01,專案核准\n")
+    with_reason = (
+        text.replace("員工編號,分數,測驗日期", "員工編號,分數,測驗日期,缺課仍予登錄理由")
+        .replace("2026-05-01\n", "2026-05-01,\n", 1)
+        .replace(f"{short.employee_number},90,2026-05-01\n", f"{short.employee_number},90,2026-05-01,專案核准\n")
+    )
     upload = SimpleUploadedFile("results.csv", with_reason.encode("utf-8-sig"), content_type="text/csv")
     assert import_assessment_results(assessment=assessment, uploaded=upload, recorded_by=None) == 2
     assert AssessmentResult.objects.get(person=short).barred_override_reason == "專案核准"

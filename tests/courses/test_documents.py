@@ -47,8 +47,13 @@ def long_completion():
     course = CourseFactory(code="ANN-101", title=LONGEST_TITLE, credit_hours=Decimal(13))
     offering = OfferingFactory(course=course, code="115-ANN-101-01", hours=Decimal(13))
     return record_completion(
-        person=person, course=course, offering=offering, modality=offering.modality, source=CompletionSource.EXTERNAL,
-        credited_hours=Decimal(13), scheduled_hours=Decimal(13),
+        person=person,
+        course=course,
+        offering=offering,
+        modality=offering.modality,
+        source=CompletionSource.EXTERNAL,
+        credited_hours=Decimal(13),
+        scheduled_hours=Decimal(13),
         completed_at=timezone.make_aware(dt.datetime(2026, 11, 18, 16)),
     )
 
@@ -74,8 +79,13 @@ def test_learning_record_wraps_long_titles_and_breaks_pages_with_every_row_whole
         course = CourseFactory(code=f"LONG-{n:02d}", title=f"第{n:02d}門：{LONGEST_TITLE}", credit_hours=Decimal(2))
         offering = OfferingFactory(course=course, code=f"115-LONG-{n:02d}", hours=Decimal(2))
         record_completion(
-            person=person, course=course, offering=offering, modality=offering.modality,
-            source=CompletionSource.ATTENDANCE, credited_hours=Decimal(2), scheduled_hours=Decimal(2),
+            person=person,
+            course=course,
+            offering=offering,
+            modality=offering.modality,
+            source=CompletionSource.ATTENDANCE,
+            credited_hours=Decimal(2),
+            scheduled_hours=Decimal(2),
             completed_at=timezone.make_aware(dt.datetime(2026, 3, 1, 9) + dt.timedelta(days=n)),
         )
     client.force_login(person.user)
@@ -105,10 +115,14 @@ def test_staff_adjust_the_certificate_wording_in_the_admin(client, long_completi
     assert page.status_code == 200 and "證書樣式" in page.content.decode()
     url = page.redirect_chain[-1][0]
     form = {
-        "completion_heading": "研習證書", "certification_heading": "認證證書",
+        "completion_heading": "研習證書",
+        "certification_heading": "認證證書",
         "completion_body": "茲證明 {name} 參加「{title}」研習 {hours} 小時。",
-        "certification_body": "{name} 完成「{title}」。", "issuer": "高雄市政府公務人力發展中心",
-        "signatory": "主任 王大明", "footer_note": "", "accent_color": "#123456",
+        "certification_body": "{name} 完成「{title}」。",
+        "issuer": "高雄市政府公務人力發展中心",
+        "signatory": "主任 王大明",
+        "footer_note": "",
+        "accent_color": "#123456",
     }
     response = client.post(url, form)
     assert response.status_code == 302, response.content.decode()[:2000]

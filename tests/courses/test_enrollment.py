@@ -41,7 +41,9 @@ def test_enrolling_outside_the_window_is_refused_and_nothing_is_stored():
 
 def test_ineligible_person_is_refused_with_every_reason_and_nothing_is_stored():
     course = CourseFactory(
-        eligible_rank_series=RankSeries.SENIOR, min_grade=9, supervisors_only=True,
+        eligible_rank_series=RankSeries.SENIOR,
+        min_grade=9,
+        supervisors_only=True,
         eligible_agency_kinds=[AgencyKind.SCHOOL],
     )
     prerequisite = CourseFactory()
@@ -134,6 +136,7 @@ def test_officer_nominates_own_staff_but_not_another_agencys():
     statement = xapi_api.query_statements(registration=enrollment.registration)[0]
     assert statement["context"]["extensions"][v.Extensions.NOMINATED_BY_AGENCY] == "SOC"
     with pytest.raises(PermissionDenied):
-        nominate_person(offering=offering, person=PersonFactory(agency=fire), officer_user=officer.user,
-                        now=DURING_WINDOW)
+        nominate_person(
+            offering=offering, person=PersonFactory(agency=fire), officer_user=officer.user, now=DURING_WINDOW
+        )
     assert Enrollment.objects.count() == 1

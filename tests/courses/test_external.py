@@ -33,8 +33,11 @@ def platform_statement(person, *, activity=MOOC_COURSE, **extra):
             "account": {"homePage": "https://elearn.hrd.gov.tw", "name": person.employee_number},
         },
         "verb": {"id": v.Verbs.COMPLETED, "display": {"en-US": "completed"}},
-        "object": {"objectType": "Activity", "id": activity,
-                   "definition": {"name": {"zh-TW": "2050 淨零排放（MOOC）"}}},
+        "object": {
+            "objectType": "Activity",
+            "id": activity,
+            "definition": {"name": {"zh-TW": "2050 淨零排放（MOOC）"}},
+        },
         "result": {"completion": True, "duration": "PT2H30M"},
         "timestamp": "2026-06-01T10:00:00+08:00",
     }
@@ -44,14 +47,14 @@ def platform_statement(person, *, activity=MOOC_COURSE, **extra):
 
 def post(client, auth, statements, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post("/xapi/statements", data=json.dumps(statements), content_type="application/json",
-                               **auth)
+        response = client.post("/xapi/statements", data=json.dumps(statements), content_type="application/json", **auth)
     assert response.status_code == 200, response.content
     return response
 
 
-def test_unknown_activity_is_kept_for_staff_and_credited_once_mapped(client, platform_auth,
-                                                                       django_capture_on_commit_callbacks):
+def test_unknown_activity_is_kept_for_staff_and_credited_once_mapped(
+    client, platform_auth, django_capture_on_commit_callbacks
+):
     person = TraineeFactory()
     statement = platform_statement(person)
     post(client, platform_auth, [statement], django_capture_on_commit_callbacks)
@@ -68,8 +71,9 @@ def test_unknown_activity_is_kept_for_staff_and_credited_once_mapped(client, pla
     assert lms["context"]["extensions"][v.Extensions.CREDITED_HOURS] == 4
 
 
-def test_mapped_activity_is_credited_on_arrival_to_the_enrolled_offering(client, platform_auth,
-                                                                           django_capture_on_commit_callbacks):
+def test_mapped_activity_is_credited_on_arrival_to_the_enrolled_offering(
+    client, platform_auth, django_capture_on_commit_callbacks
+):
     from courses.models import Enrollment
 
     course = CourseFactory(credit_hours=Decimal("3"), modality=Modality.ELEARNING)
@@ -93,14 +97,17 @@ def test_the_same_statement_posted_twice_is_credited_once(client, platform_auth,
     assert Completion.objects.count() == 1
 
 
-def test_accepted_external_course_takes_hours_from_the_statement(client, platform_auth,
-                                                                 django_capture_on_commit_callbacks):
+def test_accepted_external_course_takes_hours_from_the_statement(
+    client, platform_auth, django_capture_on_commit_callbacks
+):
     person = TraineeFactory()
     post(client, platform_auth, [platform_statement(person)], django_capture_on_commit_callbacks)
     map_external_activity(activity=ExternalActivity.objects.get(), status="accepted", by_user=StaffUserFactory())
     completion = Completion.objects.get()
     assert (completion.course, completion.credited_hours, completion.external_title) == (
-        None, Decimal("2.5"), "2050 淨零排放（MOOC）"
+        None,
+        Decimal("2.5"),
+        "2050 淨零排放（MOOC）",
     )
     assert xapi_api.get_statement(completion.statement_id)["object"]["id"] == MOOC_COURSE
 
@@ -112,13 +119,15 @@ def test_hours_extension_wins_over_duration(client, platform_auth, django_captur
     assert Completion.objects.get().credited_hours == Decimal("6.0")
 
 
-def test_statements_about_unknown_people_or_not_completions_credit_nothing(client, platform_auth,
-                                                                            django_capture_on_commit_callbacks):
+def test_statements_about_unknown_people_or_not_completions_credit_nothing(
+    client, platform_auth, django_capture_on_commit_callbacks
+):
     course = CourseFactory()
     ExternalActivity.objects.create(activity_iri=MOOC_COURSE, status="mapped", course=course)
     stranger = platform_statement(SimpleNamespace(employee_number="NOPE"))
-    attempt = platform_statement(TraineeFactory(), verb={"id": "http://adlnet.gov/expapi/verbs/attempted"},
-                                 result={"completion": False})
+    attempt = platform_statement(
+        TraineeFactory(), verb={"id": "http://adlnet.gov/expapi/verbs/attempted"}, result={"completion": False}
+    )
     post(client, platform_auth, [stranger, attempt], django_capture_on_commit_callbacks)
     assert not Completion.objects.exists()
 
@@ -133,8 +142,12 @@ def test_remapping_voids_what_the_old_mapping_credited(client, platform_auth, dj
 
 
 def test_a_bad_statement_is_refused_by_the_lrs_and_nothing_is_credited(client, platform_auth):
-    response = client.post("/xapi/statements", data=json.dumps([{"actor": {}, "verb": {}}]),
-                           content_type="application/json", **platform_auth)
+    response = client.post(
+        "/xapi/statements",
+        data=json.dumps([{"actor": {}, "verb": {}}]),
+        content_type="application/json",
+        **platform_auth,
+    )
     assert response.status_code == 400
     assert not ExternalActivity.objects.exists() and not Completion.objects.exists()
 
@@ -147,8 +160,9 @@ def test_an_absurd_duration_is_stored_but_not_credited(client, platform_auth, dj
     assert xapi_api.get_statement(statement["id"]) is not None
 
 
-def test_a_batch_about_many_unknown_activities_registers_each_once(client, platform_auth,
-                                                                   django_capture_on_commit_callbacks):
+def test_a_batch_about_many_unknown_activities_registers_each_once(
+    client, platform_auth, django_capture_on_commit_callbacks
+):
     person = TraineeFactory()
     batch = [platform_statement(person, activity=f"https://mooc.example.edu.tw/course/{n % 3}") for n in range(9)]
     post(client, platform_auth, batch, django_capture_on_commit_callbacks)

@@ -85,8 +85,10 @@ def test_roster_with_bad_rows_reports_each_by_row_number_and_stores_nothing(clas
 
 def test_roster_minutes_beyond_the_session_are_reported_by_row_and_nothing_is_stored(classroom):
     offering, (a, _b) = classroom
-    text = f"員工編號,日期,出席狀態,出席分鐘數\n{a.person.employee_number},2026-04-01,出席,\n" \
-           f"{a.person.employee_number},2026-04-02,遲到,999\n"
+    text = (
+        f"員工編號,日期,出席狀態,出席分鐘數\n{a.person.employee_number},2026-04-01,出席,\n"
+        f"{a.person.employee_number},2026-04-02,遲到,999\n"
+    )
     with pytest.raises(RowErrors) as excinfo:
         import_roster_file(offering=offering, uploaded=csv_file(text), recorded_by=None)
     assert list(excinfo.value.rows) == [3] and "minutes" in excinfo.value.rows[3]
@@ -103,8 +105,9 @@ def test_roster_without_the_required_columns_is_refused(classroom):
 def test_a_binary_non_spreadsheet_is_refused_as_a_file_error(classroom):
     offering, _people = classroom
     with pytest.raises(ValidationError) as excinfo:
-        import_roster_file(offering=offering, uploaded=SimpleUploadedFile("x.xlsx", b"PK\x03\x04garbage"),
-                           recorded_by=None)
+        import_roster_file(
+            offering=offering, uploaded=SimpleUploadedFile("x.xlsx", b"PK\x03\x04garbage"), recorded_by=None
+        )
     assert set(excinfo.value.message_dict) == {"file"}
 
 
@@ -196,7 +199,9 @@ def test_procurement_result_file_passes_and_fails_by_the_tracks_rules_and_certif
     )
     assert import_assessment_results(assessment=assessment, uploaded=csv_file(text), recorded_by=None) == 3
     assert dict(AssessmentResult.objects.values_list("person_id", "passed")) == {
-        passer.pk: True, zero.pk: False, low.pk: False,
+        passer.pk: True,
+        zero.pk: False,
+        low.pk: False,
     }
     certificate = Certificate.objects.get()
     assert certificate.person == passer and certificate.number.endswith("00001")
@@ -205,8 +210,10 @@ def test_procurement_result_file_passes_and_fails_by_the_tracks_rules_and_certif
 def test_result_file_with_an_unknown_person_and_a_bad_score_stores_nothing():
     assessment = AssessmentFactory()
     person = TraineeFactory()
-    text = f"員工編號,分數,測驗日期\n{person.employee_number},88,2026-05-01\nGHOST,70,2026-05-01\n" \
-           f"{person.employee_number},abc,2026-05-01\n"
+    text = (
+        f"員工編號,分數,測驗日期\n{person.employee_number},88,2026-05-01\nGHOST,70,2026-05-01\n"
+        f"{person.employee_number},abc,2026-05-01\n"
+    )
     with pytest.raises(RowErrors) as excinfo:
         import_assessment_results(assessment=assessment, uploaded=csv_file(text), recorded_by=None)
     assert set(excinfo.value.rows) == {3, 4}

@@ -29,9 +29,15 @@ def _elearning(course, year=None):
     year = year or timezone.localdate().year
     tz = timezone.get_current_timezone()
     return OfferingFactory(
-        course=course, modality=Modality.ELEARNING, venue="", meeting_url=f"https://elearn.example.tw/{course.code}",
-        start_date=dt.date(year, 1, 1), end_date=dt.date(year, 12, 31), capacity=5000,
-        enrollment_opens=dt.datetime(year, 1, 1, tzinfo=tz), enrollment_closes=dt.datetime(year, 12, 31, 23, tzinfo=tz),
+        course=course,
+        modality=Modality.ELEARNING,
+        venue="",
+        meeting_url=f"https://elearn.example.tw/{course.code}",
+        start_date=dt.date(year, 1, 1),
+        end_date=dt.date(year, 12, 31),
+        capacity=5000,
+        enrollment_opens=dt.datetime(year, 1, 1, tzinfo=tz),
+        enrollment_closes=dt.datetime(year, 12, 31, 23, tzinfo=tz),
         sessions=[],
     )
 
@@ -49,8 +55,13 @@ def credit(django_capture_on_commit_callbacks):
 
 def _credit(person, course, hours, when):
     return record_completion(
-        person=person, course=course, modality=course.modality, source=CompletionSource.EXTERNAL,
-        credited_hours=Decimal(hours), scheduled_hours=Decimal(hours), completed_at=when,
+        person=person,
+        course=course,
+        modality=course.modality,
+        source=CompletionSource.EXTERNAL,
+        credited_hours=Decimal(hours),
+        scheduled_hours=Decimal(hours),
+        completed_at=when,
     )
 
 
@@ -60,21 +71,42 @@ def setting(credit):
     supervisors-only class that would each count for it."""
     today = timezone.localdate()
     gender = TopicFactory(slug="gender-mainstreaming", name="性別主流化")
-    rule = RuleFactory(code="gender-3h", name="性別主流化每年 3 小時", measure=RequirementRule.Measure.TOPIC_HOURS,
-                       min_hours=Decimal(3), from_year=2025, topics=[gender])
+    rule = RuleFactory(
+        code="gender-3h",
+        name="性別主流化每年 3 小時",
+        measure=RequirementRule.Measure.TOPIC_HOURS,
+        min_hours=Decimal(3),
+        from_year=2025,
+        topics=[gender],
+    )
     person = TraineeFactory(is_supervisor=False)
     done = CourseFactory(code="GM-100", title="性別主流化入門", credit_hours=Decimal("1.5"), topics=[gender])
     credit(person, done, "1.5", timezone.now() - dt.timedelta(days=1))
-    online = _elearning(CourseFactory(code="GM-101", title="性別主流化數位課程", modality=Modality.ELEARNING,
-                                      credit_hours=Decimal(3), topics=[gender]))
+    online = _elearning(
+        CourseFactory(
+            code="GM-101",
+            title="性別主流化數位課程",
+            modality=Modality.ELEARNING,
+            credit_hours=Decimal(3),
+            topics=[gender],
+        )
+    )
     classroom = UpcomingOfferingFactory(course=CourseFactory(code="GM-201", title="性別影響評估實作", topics=[gender]))
     bosses = UpcomingOfferingFactory(
         course=CourseFactory(code="GM-301", title="主管性別領導", topics=[gender], supervisors_only=True)
     )
     unrelated = UpcomingOfferingFactory(course=CourseFactory(code="AI-1", title="AI 工作坊"))
     again = UpcomingOfferingFactory(course=done)
-    return {"again": again, "today": today, "rule": rule, "person": person, "online": online, "classroom": classroom,
-            "bosses": bosses, "unrelated": unrelated}
+    return {
+        "again": again,
+        "today": today,
+        "rule": rule,
+        "person": person,
+        "online": online,
+        "classroom": classroom,
+        "bosses": bosses,
+        "unrelated": unrelated,
+    }
 
 
 def test_progress_against_this_years_rule_with_hours_missing_and_deadline(client, setting):
@@ -128,8 +160,13 @@ def test_meeting_link_shows_only_from_the_set_time_before_the_session(client, se
     person = TraineeFactory()
     start = timezone.localdate() + dt.timedelta(days=3)
     offering = OfferingFactory(
-        modality=Modality.REMOTE, venue="", meeting_url="https://meet.example.kcg.gov.tw/room/115-R-01",
-        start_date=start, end_date=start, enrollment_opens=in_days(-10), enrollment_closes=in_days(1),
+        modality=Modality.REMOTE,
+        venue="",
+        meeting_url="https://meet.example.kcg.gov.tw/room/115-R-01",
+        start_date=start,
+        end_date=start,
+        enrollment_opens=in_days(-10),
+        enrollment_closes=in_days(1),
     )
     enrollment = EnrollmentFactory(person=person, offering=offering)
     session = offering.sessions.get()
@@ -141,8 +178,9 @@ def test_meeting_link_shows_only_from_the_set_time_before_the_session(client, se
     assert join_link(enrollment, now=ends + dt.timedelta(minutes=1)) is None  # the last session is over
 
     client.force_login(person.user)
-    row = re.search(rf'<tr data-offering-code="{offering.code}">(.*?)</tr>', client.get("/learning/").content.decode(),
-                    re.S).group(1)
+    row = re.search(
+        rf'<tr data-offering-code="{offering.code}">(.*?)</tr>', client.get("/learning/").content.decode(), re.S
+    ).group(1)
     assert "線上教室連結將於" in row and offering.meeting_url not in row
     # A waitlisted or classroom enrolment has no link at all.
     enrollment.status = Enrollment.Status.WAITLISTED
@@ -153,8 +191,12 @@ def test_meeting_link_shows_only_from_the_set_time_before_the_session(client, se
 def test_finished_classes_are_history_and_past_years_can_be_opened(client, credit):
     person = TraineeFactory()
     last_year = timezone.localdate().year - 1
-    offering = OfferingFactory(start_date=dt.date(last_year, 5, 4), end_date=dt.date(last_year, 5, 4),
-                               code="114-HIST-01", course=CourseFactory(title="去年完成的課程"))
+    offering = OfferingFactory(
+        start_date=dt.date(last_year, 5, 4),
+        end_date=dt.date(last_year, 5, 4),
+        code="114-HIST-01",
+        course=CourseFactory(title="去年完成的課程"),
+    )
     EnrollmentFactory(person=person, offering=offering, status=Enrollment.Status.COMPLETED)
     credit(person, offering.course, "6", timezone.make_aware(dt.datetime(last_year, 5, 4, 16)))
     client.force_login(person.user)

@@ -19,7 +19,10 @@ def test_attendance_completion_and_its_correction_reach_the_projection(django_ca
         record_attendance(enrollment=enrollment, session=session, status="present")
     record = LearningRecord.objects.get()
     assert (record.person, record.offering, record.credited_hours, record.modality) == (
-        enrollment.person, offering, Decimal("6"), "classroom"
+        enrollment.person,
+        offering,
+        Decimal("6"),
+        "classroom",
     )
     with django_capture_on_commit_callbacks(execute=True):
         record_attendance(enrollment=enrollment, session=session, status="left_early", minutes=300)

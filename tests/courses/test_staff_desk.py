@@ -106,8 +106,10 @@ def test_sample_roster_and_results_files_import_as_they_are():
         EnrollmentFactory(offering=offering, person=TraineeFactory(employee_number=number, name=name))
     assert import_roster_file(offering=offering, uploaded=_sample("roster.csv"), recorded_by=None) == 4
     assessment = AssessmentFactory()
-    assert import_assessment_results(assessment=assessment, uploaded=_sample("assessment-results.csv"),
-                                     recorded_by=None) == 2
+    assert (
+        import_assessment_results(assessment=assessment, uploaded=_sample("assessment-results.csv"), recorded_by=None)
+        == 2
+    )
 
 
 @pytest.mark.parametrize(("name", "kind"), [("teams-attendance.csv", "teams"), ("zoom-participants.csv", "zoom")])
@@ -130,8 +132,10 @@ def test_review_list_names_learners_with_their_employee_numbers(staff_client):
         "Name (Original Name),User Email,Join Time,Leave Time,Duration (Minutes),Guest\n"
         "手機使用者,,04/01/2026 09:00:00 AM,04/01/2026 12:00:00 PM,180,Yes\n"
     )
-    staff_client.post(f"/learning/staff/offerings/{offering.code}/sessions/{session.pk}/meeting-report/",
-                      {"file": SimpleUploadedFile("zoom.csv", report.encode())})
+    staff_client.post(
+        f"/learning/staff/offerings/{offering.code}/sessions/{session.pk}/meeting-report/",
+        {"file": SimpleUploadedFile("zoom.csv", report.encode())},
+    )
     body = staff_client.get(f"/learning/staff/offerings/{offering.code}/").content.decode()
     reviews = body.split('id="reviews"', 1)[1]
     assert f"{person.employee_number} 王小明" in reviews

@@ -18,8 +18,11 @@ def open_offering():
     now = timezone.now()
     start = timezone.localdate() + timezone.timedelta(days=10)
     return OfferingFactory(
-        start_date=start, end_date=start, enrollment_opens=now - timezone.timedelta(days=1),
-        enrollment_closes=now + timezone.timedelta(days=5), capacity=1,
+        start_date=start,
+        end_date=start,
+        enrollment_opens=now - timezone.timedelta(days=1),
+        enrollment_closes=now + timezone.timedelta(days=5),
+        capacity=1,
     )
 
 
@@ -121,8 +124,10 @@ def test_staff_mark_attendance_on_the_roster_page(client):
     session = offering.sessions.get()
     client.force_login(StaffUserFactory())
     assert enrollment.person.name in client.get(f"/learning/staff/offerings/{offering.code}/").content.decode()
-    client.post(f"/learning/staff/offerings/{offering.code}/sessions/{session.pk}/attendance/",
-                {f"status_{enrollment.pk}": "late", f"minutes_{enrollment.pk}": "330"})
+    client.post(
+        f"/learning/staff/offerings/{offering.code}/sessions/{session.pk}/attendance/",
+        {f"status_{enrollment.pk}": "late", f"minutes_{enrollment.pk}": "330"},
+    )
     enrollment.refresh_from_db()
     assert enrollment.status == Enrollment.Status.COMPLETED
     assert enrollment.completions.get().credited_hours == Decimal("5.5")
@@ -134,7 +139,8 @@ def test_bad_roster_minutes_on_the_page_store_nothing(client):
     client.force_login(StaffUserFactory())
     response = client.post(
         f"/learning/staff/offerings/{offering.code}/sessions/{offering.sessions.get().pk}/attendance/",
-        {f"status_{enrollment.pk}": "late", f"minutes_{enrollment.pk}": "999"}, follow=True,
+        {f"status_{enrollment.pk}": "late", f"minutes_{enrollment.pk}": "999"},
+        follow=True,
     )
     assert f"第 {enrollment.person.employee_number} 列" in response.content.decode()
     assert not Attendance.objects.exists() and xapi_api.count_statements() == 0
@@ -185,23 +191,26 @@ def test_course_page_has_an_enrol_button_per_offering(client):
 
     now = timezone.now()
     offering = OfferingFactory(
-        enrollment_opens=now - timezone.timedelta(days=1), enrollment_closes=now + timezone.timedelta(days=1),
+        enrollment_opens=now - timezone.timedelta(days=1),
+        enrollment_closes=now + timezone.timedelta(days=1),
         start_date=timezone.localdate() + timezone.timedelta(days=5),
         end_date=timezone.localdate() + timezone.timedelta(days=5),
     )
     closed = OfferingFactory(enrollment_opens=aware(2026, 3, 1))
     request = RequestFactory().get("/catalog/course/x/")
     request.user = TraineeFactory().user
-    html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering, closed]},
-                            request=request)
+    html = render_to_string(
+        "cms/course_detail.html", {"course": offering.course, "offerings": [offering, closed]}, request=request
+    )
     assert f'action="/learning/offerings/{offering.code}/enroll/"' in html
     assert f'action="/learning/offerings/{closed.code}/enroll/"' not in html
     # An account without a learner profile (staff, officers) is told why instead of offered 報名.
     from tests.lms.people.factories import UserFactory
 
     request.user = UserFactory()
-    html = render_to_string("cms/course_detail.html", {"course": offering.course, "offerings": [offering]},
-                            request=request)
+    html = render_to_string(
+        "cms/course_detail.html", {"course": offering.course, "offerings": [offering]}, request=request
+    )
     assert "/enroll/" not in html and "此帳號未連結學員資料" in html
 
 

@@ -38,9 +38,27 @@ def _counts() -> dict:
 
     counts = {
         model.__name__: model.objects.count()
-        for model in (Agency, Person, Course, Offering, Topic, LearningPath, CertificationTrack, Enrollment,
-                      get_user_model(), Page, Revision, Attendance, Completion, Certificate, AssessmentResult,
-                      CourseEvaluation, ExternalActivity, RemoteAttendanceReview, LearningRecord)
+        for model in (
+            Agency,
+            Person,
+            Course,
+            Offering,
+            Topic,
+            LearningPath,
+            CertificationTrack,
+            Enrollment,
+            get_user_model(),
+            Page,
+            Revision,
+            Attendance,
+            Completion,
+            Certificate,
+            AssessmentResult,
+            CourseEvaluation,
+            ExternalActivity,
+            RemoteAttendanceReview,
+            LearningRecord,
+        )
     }
     counts["statements"] = xapi_api.count_statements()
     return counts
@@ -89,8 +107,10 @@ def _check_history():
     sources = set(Completion.objects.values_list("source", flat=True))
     assert {CompletionSource.EXTERNAL, CompletionSource.ATTENDANCE, CompletionSource.REMOTE} <= sources
     # Each platform's statements are stored with its own credential as authority.
-    for iri, platform in (("https://elearn.hrd.gov.tw/mooc/course/ANN-101", "e等公務園+學習平臺"),
-                          ("https://elearning.taipei/mpage/course/ENG-103", "臺北e大數位學習網")):
+    for iri, platform in (
+        ("https://elearn.hrd.gov.tw/mooc/course/ANN-101", "e等公務園+學習平臺"),
+        ("https://elearning.taipei/mpage/course/ENG-103", "臺北e大數位學習網"),
+    ):
         statements = xapi_api.query_statements(activity=iri, limit=5)
         assert statements and all(s["authority"]["name"] == platform for s in statements)
     assert Attendance.objects.filter(source="file").exists() and Attendance.objects.filter(source="remote").exists()
@@ -102,8 +122,10 @@ def _check_history():
     first = Completion.objects.order_by("completed_at").first().completed_at
     assert (today - timezone.localdate(first)).days > 365  # history reaches back into last year
     # Everything credited reached the reports' projection.
-    assert LearningRecord.objects.filter(verb="completed").count() == Completion.objects.filter(
-        voided_at__isnull=True).count()
+    assert (
+        LearningRecord.objects.filter(verb="completed").count()
+        == Completion.objects.filter(voided_at__isnull=True).count()
+    )
 
     report = builders.build_compliance_report(year=today.year)
     roots = [row for row in report.agencies if row["level"] == 0]

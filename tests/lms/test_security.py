@@ -33,7 +33,12 @@ def _check_deploy(extra: dict) -> subprocess.CompletedProcess:
     env.update(extra, DJANGO_SETTINGS_MODULE="lms.settings.base")
     return subprocess.run(  # noqa: S603 — our own manage.py with a fixed argument list
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120, check=False,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
     )
 
 

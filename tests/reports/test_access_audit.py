@@ -30,8 +30,12 @@ def test_an_officers_download_is_recorded_with_the_people_it_covered(client, cit
     )
     assert response.status_code == 200
     entry = AccessEntry.objects.get(what="reports.noncompliant.csv")
-    assert (entry.username, entry.user, entry.channel, entry.client_ip) == ("officer-a1", officer.user, "download",
-                                                                           "10.1.2.3")
+    assert (entry.username, entry.user, entry.channel, entry.client_ip) == (
+        "officer-a1",
+        officer.user,
+        "download",
+        "10.1.2.3",
+    )
     assert entry.scope == "agency=A1 year=2019" and "format=csv" in entry.path
     assert _numbers(entry) == {"P2", "P3"} and entry.person_count == 2
 
@@ -113,8 +117,13 @@ def test_the_audit_is_append_only(client, city):
     client.get("/reports/learner/", {"year": 2019, "person": "P2"})
     entry = AccessEntry.objects.get()
     entry.what = "something else"
-    for attempt in (entry.save, entry.delete, AccessEntry.objects.all().delete,
-                    lambda: AccessEntry.objects.update(what="x"), AccessedPerson.objects.all().delete):
+    for attempt in (
+        entry.save,
+        entry.delete,
+        AccessEntry.objects.all().delete,
+        lambda: AccessEntry.objects.update(what="x"),
+        AccessedPerson.objects.all().delete,
+    ):
         with pytest.raises(PermissionDenied):
             attempt()
     assert AccessEntry.objects.get().what == "reports.learner.page" and AccessedPerson.objects.count() == 1

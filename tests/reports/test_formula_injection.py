@@ -70,9 +70,7 @@ def _body(response) -> bytes:
 def test_noncompliant_list_csv_and_xlsx_quote_formula_names_and_rules(client, staff, planted):
     names = {planted.p1.name, planted.p2.name, planted.p3.name, planted.p4.name}
     for file_format in ("csv", "xlsx"):
-        response = client.get(
-            "/reports/compliance/", {"year": 2019, "format": file_format, "table": "noncompliant"}
-        )
+        response = client.get("/reports/compliance/", {"year": 2019, "format": file_format, "table": "noncompliant"})
         assert response.status_code == 200
         if file_format == "csv":
             _assert_neutralised(_csv_cells(response.content), names | {planted.r1.name})

@@ -82,7 +82,11 @@ def _attend(offering, person, session, minutes, kind=""):
     enrollment = EnrollmentFactory(offering=offering, person=person)
     status = AttendanceStatus.PRESENT if minutes == session.minutes else AttendanceStatus.LEFT_EARLY
     return Attendance.objects.create(
-        enrollment=enrollment, session=session, status=status, minutes=minutes, leave_kind=kind,
+        enrollment=enrollment,
+        session=session,
+        status=status,
+        minutes=minutes,
+        leave_kind=kind,
         source=AttendanceSource.ROSTER,
     )
 
@@ -106,8 +110,12 @@ def april():
     CourseNationalCategory.objects.create(course=multi, category=a1, hours=Decimal("4"), sort_order=1)
     CourseNationalCategory.objects.create(course=multi, category=b2, sort_order=2)
     mc = OfferingFactory(
-        code="MC-115-01", course=multi, term=2, hours=Decimal("6"),
-        start_date=dt.date(2026, 4, 7), end_date=dt.date(2026, 4, 8),
+        code="MC-115-01",
+        course=multi,
+        term=2,
+        hours=Decimal("6"),
+        start_date=dt.date(2026, 4, 7),
+        end_date=dt.date(2026, 4, 8),
     )
     day1 = _session(mc, 7, dt.time(9, 0), dt.time(12, 0), 3)
     day2 = _session(mc, 8, dt.time(13, 30), dt.time(16, 30), 3)
@@ -115,28 +123,51 @@ def april():
         enrollment = EnrollmentFactory(offering=mc, person=person)
         for session in (day1, day2):
             Attendance.objects.create(
-                enrollment=enrollment, session=session, status=AttendanceStatus.PRESENT, minutes=180,
+                enrollment=enrollment,
+                session=session,
+                status=AttendanceStatus.PRESENT,
+                minutes=180,
                 source=AttendanceSource.ROSTER,
             )
     lin_enrollment = EnrollmentFactory(offering=mc, person=lin)
     for session, kind in ((day1, LeaveKind.PERSONAL), (day2, LeaveKind.SICK)):
         Attendance.objects.create(
-            enrollment=lin_enrollment, session=session, status=AttendanceStatus.LEFT_EARLY, minutes=120,
-            leave_kind=kind, source=AttendanceSource.ROSTER,
+            enrollment=lin_enrollment,
+            session=session,
+            status=AttendanceStatus.LEFT_EARLY,
+            minutes=120,
+            leave_kind=kind,
+            source=AttendanceSource.ROSTER,
         )
-    _record(wang, course=multi, offering=mc, hours=6, scheduled=6, leave=0, score=Decimal("85"),
-            certificate_number="高市訓字第1150001號")
+    _record(
+        wang,
+        course=multi,
+        offering=mc,
+        hours=6,
+        scheduled=6,
+        leave=0,
+        score=Decimal("85"),
+        certificate_number="高市訓字第1150001號",
+    )
     _record(lin, course=multi, offering=mc, hours=4, scheduled=6, leave=2, score=Decimal("78.5"))
     _record(chen, course=multi, offering=mc, hours=6, scheduled=6, leave=0)
 
     blended = CourseFactory(
-        code="ENVB-01", title="永續發展混成班", credit_hours=Decimal("4"), modality=Modality.BLENDED,
+        code="ENVB-01",
+        title="永續發展混成班",
+        credit_hours=Decimal("4"),
+        modality=Modality.BLENDED,
         summary="淨零排放與\n永續發展",
     )
     CourseNationalCategory.objects.create(course=blended, category=e1)
     envb = OfferingFactory(
-        code="ENVB-115-01", course=blended, modality=Modality.BLENDED, hours=Decimal("4"),
-        start_date=dt.date(2026, 4, 14), end_date=dt.date(2026, 4, 14), venue="公務人力發展中心 501 教室",
+        code="ENVB-115-01",
+        course=blended,
+        modality=Modality.BLENDED,
+        hours=Decimal("4"),
+        start_date=dt.date(2026, 4, 14),
+        end_date=dt.date(2026, 4, 14),
+        venue="公務人力發展中心 501 教室",
     )
     _attend(envb, wang, _session(envb, 14, dt.time(13, 30), dt.time(15, 30), 2), 120)
     _record(wang, course=blended, offering=envb, hours=4, scheduled=4, leave=0, day=14)
@@ -196,7 +227,10 @@ def test_environmental_upload_holds_only_environmental_categories(april):
     assert rows[0] == ENVIRONMENTAL_COLUMNS and len(rows) == 2
     row = dict(zip(ENVIRONMENTAL_COLUMNS, rows[1], strict=True))
     assert (row["*年度"], row["*學員所屬機關(構)代碼"], row["*身分證字號"], row["*課程類別代碼"]) == (
-        "115", "K01", "A123456789", "E1",
+        "115",
+        "K01",
+        "A123456789",
+        "E1",
     )
     assert row["*內容概要"] == "淨零排放與 永續發展" and row["*課程方法代碼"] == "1"
     assert upload.audit.kind == NationalIdExport.Kind.ENVIRONMENTAL
@@ -230,8 +264,15 @@ def test_more_than_3000_rows_are_split_into_files_of_3000_in_one_zip(april):
     at = dt.datetime(2026, 4, 28, 10, tzinfo=TAIPEI)
     LearningRecord.objects.bulk_create(
         LearningRecord(
-            statement_id=uuid.uuid4(), person=p, verb="completed", course=course, modality=Modality.ELEARNING,
-            credited_hours=Decimal("2"), occurred_at=at, occurred_on=at.date(), year=2026,
+            statement_id=uuid.uuid4(),
+            person=p,
+            verb="completed",
+            course=course,
+            modality=Modality.ELEARNING,
+            credited_hours=Decimal("2"),
+            occurred_at=at,
+            occurred_on=at.date(),
+            year=2026,
         )
         for p in people
     )
