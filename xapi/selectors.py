@@ -6,8 +6,8 @@ from datetime import datetime
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
+from xapi.keys import agent_key, iri_key
 from xapi.models import AUTHORITY_HOME_PAGE, Activity, Credential, Statement, StatementActivity, StatementAgent
-from xapi.services.keys import agent_key, iri_key
 
 MAX_LIMIT = 500
 

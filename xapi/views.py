@@ -13,10 +13,10 @@ from django.urls import reverse
 from xapi import selectors
 from xapi.errors import BadRequest, NotFound
 from xapi.http import XapiRequest, hash_matches, parse_json, parse_multipart, xapi_endpoint
+from xapi.keys import agent_key
 from xapi.models import Attachment
 from xapi.rendering import canonical_statement, ids_statement
 from xapi.services import consistency, documents
-from xapi.services.keys import agent_key
 from xapi.services.statements import AttachmentPart, record_statements
 from xapi.validation import VERSION_1, format_stored, parse_timestamp
 from xapi.validation import params as query_params

@@ -11,6 +11,7 @@ from django.db import IntegrityError, connection, transaction
 
 from xapi import signals
 from xapi.errors import BadRequest, Conflict
+from xapi.keys import agent_key, iri_key
 from xapi.models import Activity, Attachment, Credential, Statement, StatementActivity, StatementAgent
 from xapi.validation import (
     VERSION_1,
@@ -25,7 +26,6 @@ from xapi.validation.verbs import VOIDED
 
 from . import consistency, voiding
 from .bulk import insert_new_statements, insert_rows
-from .keys import agent_key, iri_key
 from .signatures import check_signature, comparable_statement
 
 # What the LRS sets itself and so is ignored when comparing a resent statement with the stored
