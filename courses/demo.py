@@ -499,7 +499,7 @@ def _load_certification_tracks(courses: dict[str, Course]) -> None:
             IssuingBody.MODA,
             ["CYB-101"],
             12,
-            36,
+            12,  # 資通安全: renewed yearly (docs/certificate-renewal.md), so the demo has expiring certificates
             "完成資通安全概論證書班並通過課後評量，由數位發展部核發證書。",
             [("資通安全概論課後評量", Assessment.Kind.WRITTEN, 70, False)],
         ),
@@ -516,6 +516,9 @@ def _load_certification_tracks(courses: dict[str, Course]) -> None:
             description=description,
             min_attendance_percent=90 if code.startswith("PROC") else 80,
             completion_window_months=12 if code.startswith("PROC") else None,
+            # A yearly certificate is renewed by the year's 3 hours within its last 3 months.
+            renewal_window_months=3 if validity == 12 else None,
+            renewal_hours=Decimal(3) if validity == 12 else None,
         )
         track.required_courses = [courses[c] for c in required]
         track.save()
