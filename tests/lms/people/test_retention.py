@@ -187,3 +187,18 @@ def test_after_a_secret_key_rotation_the_projection_still_finds_people_de_identi
     settings.SECRET_KEY_FALLBACKS = []
     rebuild_projection()  # the old key dropped: the documented cost, the rows leave the projection
     assert not LearningRecord.objects.filter(person=p2).exists()
+
+
+def test_administrators_read_the_runs_in_the_admin_and_cannot_change_them(leavers, client):
+    p2, *_ = leavers
+    run = deidentify_leavers().run
+    client.force_login(UserFactory(roles=[Role.ADMINISTRATOR]))
+    index = client.get("/admin/leaver_deidentification/")
+    assert index.status_code == 200
+    inspect = client.get(f"/admin/leaver_deidentification/inspect/{run.pk}/")
+    assert inspect.status_code == 200 and "reports.national_ids_removed" in inspect.content.decode()
+    assert "李二" not in inspect.content.decode()
+    assert client.get(f"/admin/leaver_deidentification/edit/{run.pk}/").status_code == 404
+    assert client.get(f"/admin/leaver_deidentification/delete/{run.pk}/").status_code == 404
+    client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))
+    assert client.get("/admin/leaver_deidentification/").status_code in (302, 403)
