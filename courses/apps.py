@@ -9,6 +9,7 @@ class CoursesConfig(AppConfig):
     def ready(self) -> None:
         from courses import receivers
         from lms.deliveries.services import register_consumer
+        from lms.people.signals import person_deidentified
         from xapi import signals as xapi_signals
 
         register_consumer(receivers.CONSUMER, receivers.apply_statement_changes)
@@ -18,3 +19,4 @@ class CoursesConfig(AppConfig):
         xapi_signals.statements_voided.connect(
             receivers.on_statements_voided, dispatch_uid="courses.correct_voided_statements"
         )
+        person_deidentified.connect(receivers.on_person_deidentified, dispatch_uid="courses.person_deidentified")

@@ -32,3 +32,13 @@ def apply_statement_changes(statement_ids) -> None:
     from courses.services.external import apply_statement_changes
 
     apply_statement_changes(statement_ids=statement_ids)
+
+
+def on_person_deidentified(sender, person, **kwargs) -> dict:
+    """A leaver past retention: meeting-tool rows matched to them lose the name and e-mail they carried."""
+    from courses.models import RemoteAttendanceReview
+
+    cleared = RemoteAttendanceReview.objects.filter(resolved_enrollment__person=person).update(
+        participant_name="", email=""
+    )
+    return {"courses.remote_attendance_rows_cleared": cleared}

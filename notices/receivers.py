@@ -52,9 +52,18 @@ def on_record_created(sender, instance, created=False, raw=False, **kwargs) -> N
     transaction.on_commit(handler)
 
 
+def on_person_deidentified(sender, person, **kwargs) -> dict:
+    from notices.services.retention import forget_person
+
+    return forget_person(person=person)
+
+
 def connect() -> None:
     from courses import signals as courses_signals
     from courses.models import AssessmentResult, Certificate, Completion, Offering, Session
+    from lms.people.signals import person_deidentified
+
+    person_deidentified.connect(on_person_deidentified, dispatch_uid="notices.person_deidentified")
 
     courses_signals.enrollment_changed.connect(on_enrollment_changed, dispatch_uid="notices.enrollment_changed")
     post_save.connect(on_offering_saved, sender=Offering, dispatch_uid="notices.offering_saved")

@@ -18,3 +18,10 @@ def on_statements_voided(sender, statement_ids=None, **kwargs) -> None:
 
 def apply_statement_changes(statement_ids) -> None:
     sync_projection(statement_ids=statement_ids)
+
+
+def on_person_deidentified(sender, person, **kwargs) -> dict:
+    """A leaver past retention: their national ID goes; learning records stay for statistics."""
+    from reports.services.national_export import remove_national_id
+
+    return {"reports.national_ids_removed": remove_national_id(person=person)}

@@ -119,6 +119,9 @@ class Person(models.Model):
     # From the HR file (docs/hr-sync.md); left_on keeps a leaver in reports for dates before it.
     hired_on = models.DateField(_("到職日期"), null=True, blank=True)
     left_on = models.DateField(_("離職日期"), null=True, blank=True)
+    # Set when the retention period after left_on has passed and the identifiers were replaced
+    # (lms.people.retention, docs/data-protection.md "Retention"); never processed twice.
+    deidentified_at = models.DateTimeField(_("去識別化時間"), null=True, blank=True, editable=False)
 
     objects = PersonQuerySet.as_manager()
 
@@ -241,3 +244,42 @@ class HrSync(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_source_display()} {self.created_at:%Y-%m-%d %H:%M} {self.get_status_display()}"
+
+
+class Deidentification(models.Model):
+    """One run of the leavers' de-identification: who or what ran it, when, under which rule, whom, how much.
+
+    The record that nothing was erased silently (docs/data-protection.md, "Retention"): the people
+    it de-identified (by row, their identifiers are gone), the retention period and cut-off used,
+    and what each app did for them (`counts`, e.g. national IDs removed, notices' e-mails cleared).
+    PII: none left (the people linked are de-identified).
+    """
+
+    class Source(models.TextChoices):
+        COMMAND = "command", _("指令")
+        SCHEDULE = "schedule", _("排程")
+
+    started_at = models.DateTimeField(_("開始時間"), default=timezone.now)
+    finished_at = models.DateTimeField(_("完成時間"), null=True, blank=True)
+    source = models.CharField(_("來源"), max_length=10, choices=Source.choices)
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("執行者"),
+    )
+    retention_days = models.PositiveIntegerField(_("保存天數"))
+    left_before = models.DateField(_("離職日期早於"))
+    person_count = models.PositiveIntegerField(_("去識別化人數"), default=0)
+    counts = models.JSONField(_("處理筆數"), default=dict, blank=True)
+    people = models.ManyToManyField(Person, related_name="+", blank=True, verbose_name=_("學員"))
+
+    class Meta:
+        verbose_name = _("離職人員去識別化紀錄")
+        verbose_name_plural = _("離職人員去識別化紀錄")
+        ordering = ["-started_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} {self.get_source_display()} {self.person_count}"

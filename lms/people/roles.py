@@ -32,6 +32,7 @@ ADMINISTRATOR_PERMISSIONS = [
     *(f"people.{action}_{model}" for model in ("person", "agencyofficer") for action in ("add", "change", "view")),
     "people.view_agency",
     "people.change_agency",
+    "people.view_deidentification",  # the record of leavers' de-identification runs (read only)
     "auth.add_user",
     "auth.change_user",
     "auth.view_user",

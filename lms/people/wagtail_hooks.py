@@ -1,12 +1,16 @@
 """People in the Wagtail admin: administrators manage learners and bind HR officers to an agency subtree."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, FieldRowPanel
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import EditView, InspectView, SnippetViewSet, SnippetViewSetGroup
 
 from lms.audit.services import Channel, record_access
-from lms.people.models import Agency, AgencyOfficer, Person
+from lms.audit.wagtail_hooks import ReadOnlyPermissionPolicy
+from lms.people.models import Agency, AgencyOfficer, Deidentification, Person
 
 
 class AuditedPersonEditView(EditView):
@@ -90,3 +94,37 @@ class PeopleViewSetGroup(SnippetViewSetGroup):
 
 
 register_snippet(PeopleViewSetGroup)
+
+
+class DeidentificationViewSet(ModelViewSet):
+    """The record of leavers' de-identification runs (docs/data-protection.md, "Retention"): read only."""
+
+    model = Deidentification
+    icon = "history"
+    menu_label = _("離職人員去識別化紀錄")
+    menu_order = 175
+    add_to_admin_menu = True
+    list_display = ["started_at", "source", "run_by", "retention_days", "left_before", "person_count", "finished_at"]
+    list_filter = {"source": ["exact"], "started_at": ["gte", "lte"]}
+    inspect_view_enabled = True
+    inspect_view_fields = [*list_display, "counts", "people"]
+    list_per_page = 50
+    form_fields = ["source"]  # required by ModelViewSet; the add/edit views are not routed (below)
+
+    def get_urlpatterns(self):
+        return [
+            pattern
+            for pattern in super().get_urlpatterns()
+            if getattr(pattern, "name", "") in ("index", "index_results", "inspect")
+        ]
+
+    def get_add_url(self):
+        return None
+
+
+register_permission_policy(Deidentification, ReadOnlyPermissionPolicy(Deidentification))
+
+
+@hooks.register("register_admin_viewset")
+def register_deidentification_runs():
+    return DeidentificationViewSet("leaver_deidentification")

@@ -188,7 +188,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     "deliveries-retry-due": {"task": "lms.deliveries.tasks.retry_due_deliveries_task", "schedule": 60.0},
     # Every five minutes: fail report runs whose worker was lost, so their page offers a retry.
     "reports-fail-stale-runs": {"task": "reports.tasks.fail_stale_runs_task", "schedule": 300.0},
+    # Daily at 02:30 (Taipei): de-identify leavers past LMS_LEAVER_RETENTION_DAYS (lms.people.retention,
+    # docs/data-protection.md "Retention"); a run that finds nobody is recorded too.
+    "people-deidentify-leavers": {
+        "task": "lms.people.tasks.deidentify_leavers_task",
+        "schedule": __import__("celery.schedules", fromlist=["crontab"]).crontab(hour=2, minute=30),
+    },
 }
+# Days a leaver's personal data is kept after Person.left_on before it is de-identified (records
+# stay for statistics). Default five years (1826 days); docs/data-protection.md, "Retention".
+LMS_LEAVER_RETENTION_DAYS = env.int("LMS_LEAVER_RETENTION_DAYS", default=1826)
 # With the broker down, sending a task fails within about a second instead of retrying for long:
 # the page says so at once (reports.services.runs) and deliveries wait for the sweep.
 CELERY_BROKER_CONNECTION_TIMEOUT = 2

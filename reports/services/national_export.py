@@ -170,6 +170,12 @@ def set_national_id(*, person: Person, national_id: str) -> NationalIdentity:
     return identity
 
 
+def remove_national_id(*, person: Person) -> int:
+    """Remove a person's national ID (a leaver past retention, docs/data-protection.md); returns rows removed."""
+    removed, _by_model = NationalIdentity.objects.filter(person=person).delete()
+    return removed
+
+
 def rotate_national_id_keys() -> int:
     """Re-encrypt every stored ID with the first (newest) key; returns how many rows were rewritten.
 

@@ -19,6 +19,7 @@ from django.utils.dateparse import parse_datetime
 from courses.models import CertificationTrack, Course, Offering
 from courses.vocabulary import HOME_PAGE, Extensions, Verbs
 from lms.people.models import Person
+from lms.people.retention import known_pseudonyms
 from reports import lrs
 from reports.models import LearningRecord
 
@@ -104,6 +105,11 @@ def projected_rows(*, statements: Iterable[dict]) -> list[LearningRecord]:
     people = dict(
         Person.objects.filter(employee_number__in={p[2] for p in parsed}).values_list("employee_number", "pk")
     )
+    # A leaver past retention keeps their records under a pseudonym (lms.people.retention).
+    unknown = {alias: p[2] for p in parsed if p[2] not in people for alias in known_pseudonyms(p[2])}
+    if unknown:
+        for alias, pk in Person.objects.filter(employee_number__in=unknown).values_list("employee_number", "pk"):
+            people[unknown[alias]] = pk
     courses = dict(
         Course.objects.filter(code__in={p[4].get(Extensions.COURSE) for p in parsed} - {None}).values_list("code", "pk")
     )
