@@ -43,7 +43,7 @@ from courses.models import (
     Modality,
     Offering,
 )
-from courses.services.certification import record_assessment_result
+from courses.services.certification import barred_reasons, record_assessment_result
 from courses.services.enrollment import eligibility_problems
 from courses.services.external import map_external_activity
 from courses.services.imports import import_assessment_results, import_meeting_report, import_roster_file
@@ -449,6 +449,8 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
             taken_on = enrollment.offering.end_date + dt.timedelta(days=14)
             if taken_on >= today:
                 continue
+            if barred_reasons(person=enrollment.person, track=procurement.track):
+                continue  # missed more than 1/10 of the hours: barred from the exam (docs/domain.md §6)
             rng = _rng("procurement", enrollment.person.employee_number)
             law, practice = min(100, int(rng.gauss(76, 12))), min(100, int(rng.gauss(74, 14)))
             if rng.random() < 0.05:
@@ -474,6 +476,8 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
         )
         for enrollment in enrollments:
             taken_on = enrollment.offering.end_date
+            if barred_reasons(person=enrollment.person, track=cyber.track):
+                continue  # attended too little to sit the test
             rng = _rng("cyber", enrollment.person.employee_number)
             with transaction.atomic():
                 record_assessment_result(

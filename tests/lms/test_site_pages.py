@@ -43,7 +43,7 @@ def test_a_403_shows_the_reason_the_view_gave(client):
     client.force_login(UserFactory(roles=[Role.TRAINING_STAFF]))  # staff without a learner profile
     response = client.post(f"/learning/offerings/{UpcomingOfferingFactory().code}/enroll/")
     assert response.status_code == 403
-    assert "您的帳號未連結學員資料。" in response.content.decode()
+    assert "此帳號未連結學員資料" in response.content.decode()  # the reason, and where to go next
 
 
 def test_a_server_error_is_a_zh_hant_500_in_the_site_layout():
