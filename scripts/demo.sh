@@ -9,6 +9,9 @@ cd "$ROOT"
 ensure_venv requirements.txt
 ensure_node_modules
 apt_install fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0  # PDFs: WeasyPrint (pango) and the Chinese font embedded
+# The demo's notices (thousands, from its year and a half of history) go to files in var/mail/
+# rather than flooding the terminal; set EMAIL_URL to send them to a real SMTP server instead.
+export EMAIL_URL="${EMAIL_URL:-filemail:///var/mail}"
 "$PY" manage.py migrate --no-input
 "$PY" manage.py load_demo
 echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
