@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -31,14 +33,15 @@ def test_trainee_filters_the_catalog_by_topic_and_opens_a_course_with_an_open_of
     page.get_by_role("link", name="瀏覽課程目錄").click()
     page.select_option("#id_topic", "ai")
     page.get_by_role("button", name="篩選").click()
+    # Locator assertions wait for the filtered page; count() would read the page still loading.
+    page.wait_for_url(re.compile(r".*topic=ai"))
     cards = page.locator(".course-card")
-    assert cards.count() == 1
-    assert "AI 實戰工作坊" in cards.first.inner_text()
+    expect(cards).to_have_count(1)
+    expect(cards.first).to_contain_text("AI 實戰工作坊")
 
     cards.first.get_by_role("link", name="AI 實戰工作坊").click()
-    assert page.locator("h1").inner_text() == "AI 實戰工作坊"
-    row = page.locator('tr[data-offering-code="115-AI-101-01"]')
-    assert "30 / 30" in row.inner_text()
+    expect(page.locator("h1")).to_have_text("AI 實戰工作坊")
+    expect(page.locator('tr[data-offering-code="115-AI-101-01"]')).to_contain_text("30 / 30")
 
 
 def test_training_staff_create_a_course_and_an_offering_in_the_admin(page, log_in):
