@@ -32,12 +32,20 @@ def to_frame(columns, dtypes: dict | None = None) -> pd.DataFrame:
             frame[name] = frame[name].map(lambda v: v in (True, 1, "t", "true", "True", "1")).astype(bool)
         elif dtype == "category":
             if not isinstance(frame[name].dtype, pd.CategoricalDtype):
-                frame[name] = frame[name].fillna("").astype(str).astype("category")
+                frame[name] = _text(frame[name]).astype("category")
         elif dtype == "str":
-            frame[name] = frame[name].fillna("").astype(str)
+            frame[name] = _text(frame[name])
         else:
             frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(dtype)
     return frame
+
+
+def _text(column: pd.Series) -> pd.Series:
+    """Text with "" for missing. A column of nothing but NULLs arrives as float64 NaN, and pandas
+    refuses "" as a fill value for a float column, so such a column becomes object first."""
+    if column.dtype.kind in "fiub":
+        column = column.astype(object)
+    return column.fillna("").astype(str)
 
 
 PEOPLE_DTYPES = {
