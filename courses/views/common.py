@@ -9,7 +9,6 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 
 from lms.people.models import Person
-from lms.people.roles import training_staff_required
 
 
 def _errors(error: ValidationError) -> list[str]:
@@ -31,9 +30,6 @@ def _person(request) -> Person:
     if person is None:
         raise PermissionDenied(_("您的帳號未連結學員資料。"))
     return person
-
-
-staff_required = training_staff_required
 
 
 def _back(request, default: str) -> str:

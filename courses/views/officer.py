@@ -10,8 +10,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from courses import selectors
 from courses.forms import NominationForm
-from courses.models import Enrollment, Offering
+from courses.models import Offering
 from courses.services import enrollment as enrollment_services
 from courses.views.common import _back, _flash_errors
 from lms.people import selectors as people_selectors
@@ -46,12 +47,7 @@ def nominate(request, code: str):
         query, agency = filters.cleaned_data["q"], filters.cleaned_data["agency"]
     people = people_selectors.people_to_nominate(request.user, query=query, agency=agency)
     page = Paginator(people, 25).get_page(request.GET.get("page"))
-    taken = set(
-        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
-        .filter(person__in=[p.pk for p in page])
-        .values_list("person_id", flat=True)
-    )
-    nominated = offering.enrollments.filter(nominated_by=request.user).select_related("person")
+    taken, nominated = selectors.nomination_state(offering=offering, people=page, officer_user=request.user)
     return render(
         request,
         "courses/nominate.html",

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +15,6 @@ from courses import selectors
 from courses.forms import AssessmentResultForm, ExternalMappingForm, UploadForm
 from courses.models import (
     Assessment,
-    Attendance,
     AttendanceStatus,
     Completion,
     Enrollment,
@@ -33,14 +31,15 @@ from courses.services.attendance import ATTENDING_STATUSES, record_session_roste
 from courses.services.certification import record_assessment_result
 from courses.services.completion import revoke_completion
 from courses.services.external import map_external_activity
-from courses.views.common import IMPORT_MESSAGE_TAG, _flash_errors, staff_required
+from courses.views.common import IMPORT_MESSAGE_TAG, _flash_errors
 from lms.audit.services import Channel, record_access
 from lms.people.models import Person
+from lms.people.roles import training_staff_required
 
 DESK_OFFERINGS_PER_PAGE = 25
 
 
-@staff_required
+@training_staff_required
 def staff_home(request):
     period = request.GET.get("period") if request.GET.get("period") in selectors.DESK_PERIODS else "upcoming"
     desk_filter = {"q": request.GET.get("q", ""), "modality": request.GET.get("modality", ""), "period": period}
@@ -62,20 +61,12 @@ def staff_home(request):
     )
 
 
-@staff_required
+@training_staff_required
 def roster(request, code: str):
     offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
     sessions = list(offering.sessions.order_by("date", "start_time"))
     session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), sessions[0] if sessions else None)
-    enrollments = list(
-        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
-        .select_related("person__agency")
-        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(is_current=True)))
-        .order_by("status", "created_at")
-    )
-    for enrollment in enrollments:
-        current = {a.session_id: a for a in enrollment.attendances.all()}
-        enrollment.current = current.get(session.pk) if session else None
+    enrollments = selectors.roster_enrollments(offering=offering, session=session)
     return render(
         request,
         "courses/roster.html",
@@ -96,7 +87,7 @@ def roster(request, code: str):
     )
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def mark_attendance(request, code: str, session_id: int):
     session = get_object_or_404(Session.objects.select_related("offering"), pk=session_id, offering__code=code)
@@ -124,7 +115,7 @@ def mark_attendance(request, code: str, session_id: int):
     return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def upload_roster(request, code: str):
     offering = get_object_or_404(Offering, code=code)
@@ -143,7 +134,7 @@ def upload_roster(request, code: str):
     return redirect(f"{reverse('learning:roster', args=[code])}#import")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def upload_meeting_report(request, code: str, session_id: int):
     session = get_object_or_404(Session, pk=session_id, offering__code=code)
@@ -167,7 +158,7 @@ def upload_meeting_report(request, code: str, session_id: int):
     return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}#import")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def resolve_review(request, pk: int):
     review = get_object_or_404(RemoteAttendanceReview.objects.select_related("session__offering"), pk=pk)
@@ -182,7 +173,7 @@ def resolve_review(request, pk: int):
     return redirect("learning:roster", code=review.session.offering.code)
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def decide(request, pk: int):
     enrollment = get_object_or_404(Enrollment.objects.select_related("offering"), pk=pk)
@@ -201,7 +192,7 @@ def decide(request, pk: int):
     return redirect("learning:roster", code=enrollment.offering.code)
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def fill_waitlist(request, code: str):
     offering = get_object_or_404(Offering, code=code)
@@ -210,7 +201,7 @@ def fill_waitlist(request, code: str):
     return redirect("learning:roster", code=code)
 
 
-@staff_required
+@training_staff_required
 def external_activities(request):
     activities = list(ExternalActivity.objects.select_related("course"))
     for activity in activities:
@@ -219,7 +210,7 @@ def external_activities(request):
     return render(request, "courses/external.html", {"activities": activities})
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def map_external(request, pk: int):
     activity = get_object_or_404(ExternalActivity, pk=pk)
@@ -243,7 +234,7 @@ def map_external(request, pk: int):
     return redirect("learning:external")
 
 
-@staff_required
+@training_staff_required
 def assessment_results(request, pk: int):
     assessment = get_object_or_404(Assessment.objects.select_related("track"), pk=pk)
     form = AssessmentResultForm(request.POST or None)
@@ -288,7 +279,7 @@ def assessment_results(request, pk: int):
     )
 
 
-@staff_required
+@training_staff_required
 def person_records(request):
     """Look a learner up by employee number: their credited completions, each with a void (correction) button."""
     number = (request.GET.get("employee_number") or "").strip()
@@ -301,7 +292,7 @@ def person_records(request):
     )
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def void_completion_view(request, pk: int):
     completion = get_object_or_404(Completion.objects.select_related("person"), pk=pk)
@@ -310,6 +301,6 @@ def void_completion_view(request, pk: int):
     return redirect(f"{reverse('learning:person_records')}?employee_number={completion.person.employee_number}")
 
 
-@staff_required
+@training_staff_required
 def satisfaction(request):
     return render(request, "courses/satisfaction.html", {"rows": selectors.satisfaction_by_offering()})

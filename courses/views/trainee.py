@@ -17,7 +17,7 @@ from courses import documents, selectors, trainee_home
 from courses.forms import EvaluationForm
 from courses.models import Certificate, Enrollment, Offering
 from courses.services import enrollment as enrollment_services
-from courses.services.certification import verify_certificate
+from courses.services.certification import masked_holder_name, verify_certificate
 from courses.services.evaluation import submit_evaluation
 from courses.views.common import _back, _flash_errors, _no_learner_profile, _person
 from lms import params
@@ -156,6 +156,8 @@ def verify(request, code):
         certificate = verify_certificate(code=str(code))
     except ValidationError:
         return render(request, "courses/verify.html", {"certificate": None}, status=404)
-    name = certificate.person.name
-    masked = name[0] + "○" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
-    return render(request, "courses/verify.html", {"certificate": certificate, "masked_name": masked})
+    return render(
+        request,
+        "courses/verify.html",
+        {"certificate": certificate, "masked_name": masked_holder_name(certificate)},
+    )
