@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
 from courses.models import (
@@ -22,6 +22,33 @@ from courses.models import (
     Offering,
     Session,
 )
+
+
+def roster_enrollments(*, offering: Offering, session: Session | None) -> list[Enrollment]:
+    """The offering's enrolments that hold or await a place, each with `current`: its current
+    attendance of `session` (or None)."""
+    enrollments = list(
+        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
+        .select_related("person__agency")
+        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(is_current=True)))
+        .order_by("status", "created_at")
+    )
+    for enrollment in enrollments:
+        current = {a.session_id: a for a in enrollment.attendances.all()}
+        enrollment.current = current.get(session.pk) if session else None
+    return enrollments
+
+
+def nomination_state(*, offering: Offering, people, officer_user) -> tuple[set[int], object]:
+    """For the officer's nomination page: which of `people` already hold an active enrolment in
+    the offering (ids), and the enrolments this officer nominated."""
+    taken = set(
+        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
+        .filter(person__in=[p.pk for p in people])
+        .values_list("person_id", flat=True)
+    )
+    nominated = offering.enrollments.filter(nominated_by=officer_user).select_related("person")
+    return taken, nominated
 
 
 def upcoming_offerings(*, course: Course, today=None):

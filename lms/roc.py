@@ -11,10 +11,6 @@ def roc_year(year: int) -> int:
     return year - ROC_OFFSET
 
 
-def gregorian_year(roc: int) -> int:
-    return roc + ROC_OFFSET
-
-
 def format_roc_date(value: dt.date | dt.datetime, *, with_time: bool = False) -> str:
     """民國114年3月5日 (or 民國114年3月5日 14:30 with with_time)."""
     text = f"民國{roc_year(value.year)}年{value.month}月{value.day}日"

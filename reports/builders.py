@@ -34,6 +34,10 @@ class ComplianceReport:
     def roc_year(self) -> int:
         return roc_year(self.year)
 
+    def rule_totals(self) -> list[dict]:
+        """Per rule over the whole scope: eligible, compliant and their share (the page's totals and chart)."""
+        return tables.rule_totals(rules=self.rules, agency_rows=self.agencies)
+
     def people_matching(self, *, rule_code: str = "", query: str = "") -> list[dict]:
         """The people rows of one rule (by code) whose name or employee number contains `query`."""
         query = query.strip().casefold()
@@ -134,7 +138,7 @@ def build_learner_report(*, person: Person, year: int, today: dt.date | None = N
     rows = tables.person_rule_rows(
         person_rules=person_rules, people=people, agencies=agencies, labels=labels, rules=rules, only_missing=False
     )
-    total = float(hours["hours"].iloc[0]) if len(hours) else 0.0
+    total = compute.total_hours(hours)
     return LearnerReport(person=person, year=year, as_of=as_of, total_hours=total, rules=rows)
 
 
@@ -180,9 +184,7 @@ def build_certification_report(
         tracks_cols, {"track_id": "float64", "validity_months": "float64", "min_attendance_percent": "float64"}
     )
     links = frames.to_frame(links_cols, {"track_id": "float64", "course_id": "float64"})
-    placed = people[["person_id", "agency_id"]]
-    records = records.merge(placed, on="person_id")
-    certificates = certificates.merge(placed, on="person_id")
+    records, certificates = cert_compute.at_agencies(people, records, certificates)
     kwargs = {"records": records, "track_courses": links, "certificates": certificates, "tracks": tracks, "year": year}
     return CertificationReport(
         year=year,
@@ -243,8 +245,7 @@ def build_center_report(*, year: int, agency: Agency | None = None) -> CenterRep
     offerings = frames.to_frame(
         selectors.offering_columns(), {"offering_id": "float64", "start_date": "datetime", "end_date": "datetime"}
     )
-    offerings["days"] = (offerings["end_date"] - offerings["start_date"]).dt.days + 1 if len(offerings) else []
-    offerings = offerings[["offering_id", "days"]]
+    offerings = center_compute.offering_days(offerings)
     course_topics = frames.to_frame(selectors.course_topic_columns(), {"course_id": "float64", "topic_id": "int64"})
     figures = center_compute.center_statistics(records=records, offerings=offerings, course_topics=course_topics)
     total = tables.figure_rows(figures["total"])
@@ -280,9 +281,6 @@ def build_center_report(*, year: int, agency: Agency | None = None) -> CenterRep
             for row in satisfaction_by_offering(year=year, people=people_qs)
         ],
     )
-
-
-MAX_EXPIRING_DAYS = 730
 
 
 def build_expiring_certificates(*, agency: Agency | None, days: int, today: dt.date | None = None) -> list[dict]:

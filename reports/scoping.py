@@ -1,7 +1,8 @@
 """Who may see which reports: one rule for pages, downloads, the API, tasks and e-mails.
 
 Staff (訓練承辦人, 系統管理者) see the whole city; an agency officer sees only their agency
-subtree (個人資料保護法, docs/domain.md); a trainee sees only their own learner report.
+subtree (個人資料保護法, docs/domain.md); a trainee sees only their own learner report. Who is
+staff or an officer is asked of lms.people.roles, the one place that answers it.
 """
 
 from __future__ import annotations
@@ -11,11 +12,6 @@ from django.core.exceptions import PermissionDenied
 from lms.people import roles
 from lms.people.models import Agency, Person
 from lms.people.selectors import agencies_visible_to
-
-# The role questions are answered once, in lms.people.roles; these names are what reports reads.
-is_staff = roles.is_training_staff
-officer_agency = roles.officer_subtree
-can_see_agency_reports = roles.can_see_agency_reports
 
 
 def agencies_in_scope(user):
@@ -29,9 +25,9 @@ def resolve_agency(user, code: str | None) -> Agency | None:
     Raises PermissionDenied when the user may not see agency reports or asks for an agency
     outside their subtree, and Agency.DoesNotExist for an unknown code.
     """
-    if is_staff(user):
+    if roles.is_training_staff(user):
         return Agency.objects.get(code=code) if code else None
-    own = officer_agency(user)
+    own = roles.officer_subtree(user)
     if own is None:
         raise PermissionDenied
     if not code:

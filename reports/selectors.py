@@ -1,7 +1,8 @@
 """Reads for reports: columns of the projection and the catalog, scoped, in bulk.
 
-Selectors return plain columns (tuples of rows, or CSV bytes from PostgreSQL's COPY for the
-big projection reads); reports.compute turns them into DataFrames. No per-person queries.
+Selectors return plain columns (tuples of rows, or on PostgreSQL CSV bytes aggregated by
+string_agg in one value, see read_columns); reports.compute turns them into DataFrames. No
+per-person queries.
 """
 
 from __future__ import annotations

@@ -15,29 +15,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from courses.models import Offering
-from lms import params
 from lms.audit.services import Channel, record_access
+from lms.params import parse_year
+from lms.people import roles
 from lms.people.models import Agency, Person
 from lms.roc import roc_year
-from reports import builders, charts, exports, scoping
+from reports import builders, charts, exports, scoping, tasks
 from reports.models import NationalIdExport, ReportRun
+from reports.params import parse_days, parse_format
 from reports.services import data_subject, national_export, runs, tokens
 
-FORMATS = ("csv", "xlsx")
 PEOPLE_PER_PAGE = 50
-
-
-def parse_year(value: str | None) -> int:
-    """A Gregorian year from ?year= (ROC years accepted); a bad value is a 400 naming it (lms.params)."""
-    return params.parse_year(value)
-
-
-def parse_format(value: str | None) -> str | None:
-    if value in (None, ""):
-        return None
-    if value not in FORMATS:
-        raise BadRequest(_("format：格式必須是 csv 或 xlsx。"))
-    return value
 
 
 def scope_from(request) -> Agency | None:
@@ -60,7 +48,7 @@ def download(table: str, rows: list[dict], file_format: str, filename: str) -> H
 
 def _agency_report_request(request) -> tuple[int, str | None, Agency | None]:
     """Year, download format and agency of a report over agencies; PermissionDenied for learners."""
-    if not scoping.can_see_agency_reports(request.user):
+    if not roles.can_see_agency_reports(request.user):
         raise PermissionDenied
     return parse_year(request.GET.get("year")), parse_format(request.GET.get("format")), scope_from(request)
 
@@ -73,7 +61,7 @@ def _agency_choices(request) -> list[tuple[str, str]]:
     agencies = scoping.agencies_in_scope(request.user).only("code", "name", "depth")
     top = min((a.depth for a in agencies), default=1)
     choices = [(a.code, "\u3000" * (a.depth - top) + a.name) for a in agencies]
-    return [("", _("全市")), *choices] if scoping.is_staff(request.user) else choices
+    return [("", _("全市")), *choices] if roles.is_training_staff(request.user) else choices
 
 
 def _query_without_page(request) -> str:
@@ -99,8 +87,6 @@ def index(request):
         "reports/index.html",
         {
             "has_person": Person.objects.filter(user=request.user).exists(),
-            "can_see_agencies": scoping.can_see_agency_reports(request.user),
-            "is_staff": scoping.is_staff(request.user),
             **_year_context(parse_year(request.GET.get("year"))),
         },
     )
@@ -125,20 +111,7 @@ def compliance(request):
                 scope=_scope(agency, year),
             )
         return download(key, exports.FLATTENERS[key](report), file_format, name)
-    roots = [row for row in report.agencies if row["level"] == 0]
-    totals = []
-    for i, rule in enumerate(report.rules):
-        figures = [row["rules"][i] for row in roots if row["rules"][i]]
-        eligible = sum(f["eligible"] for f in figures)
-        compliant = sum(f["compliant"] for f in figures)
-        totals.append(
-            {
-                "rule": rule,
-                "eligible": eligible,
-                "compliant": compliant,
-                "share": compliant / eligible if eligible else 0,
-            }
-        )
+    totals = report.rule_totals()
     chart = charts.hbar_chart(
         [(t["rule"].name, t["share"], f"{t['share']:.1%}") for t in totals], title=_("各規定達成率")
     )
@@ -257,7 +230,7 @@ def center(request):
 @login_required
 @require_POST
 def request_run(request):
-    if not scoping.can_see_agency_reports(request.user):
+    if not roles.can_see_agency_reports(request.user):
         raise PermissionDenied
     kind = request.POST.get("kind")
     if kind not in ReportRun.Kind.values:
@@ -268,13 +241,20 @@ def request_run(request):
         agency = scoping.resolve_agency(request.user, request.POST.get("agency") or None)
     except Agency.DoesNotExist:
         raise Http404(_("查無此機關。")) from None
-    run = runs.request_report_run(user=request.user, kind=kind, year=year, agency=agency, file_format=file_format)
+    run = runs.request_report_run(
+        user=request.user,
+        kind=kind,
+        year=year,
+        agency=agency,
+        file_format=file_format,
+        enqueue=tasks.build_report_run_task.delay,
+    )
     return redirect("reports:run", pk=run.pk)
 
 
 def _own_run(request, pk: int) -> ReportRun:
     run = get_object_or_404(ReportRun, pk=pk)
-    if run.requested_by_id != request.user.pk and not scoping.is_staff(request.user):
+    if run.requested_by_id != request.user.pk and not roles.is_training_staff(request.user):
         raise Http404
     return run
 
@@ -308,7 +288,8 @@ def retry_run(request, pk: int):
     run = _current_run(request, pk)
     if run.status != ReportRun.Status.FAILED:
         raise BadRequest(_("只有失敗的報表可以重新產製。"))
-    return redirect("reports:run", pk=runs.retry_report_run(run=run, user=request.user).pk)
+    retried = runs.retry_report_run(run=run, user=request.user, enqueue=tasks.build_report_run_task.delay)
+    return redirect("reports:run", pk=retried.pk)
 
 
 @login_required
@@ -363,7 +344,7 @@ def national_export_view(request):
     The files decrypt national IDs, so agency officers never get them. The page shows what the
     file will hold and who is left out before anything is decrypted (docs/national-upload.md).
     """
-    if not scoping.is_staff(request.user):
+    if not roles.is_training_staff(request.user):
         raise PermissionDenied
     params = request.POST if request.method == "POST" else request.GET
     asked = any(params.get(k) for k in ("offering", "start", "end"))
@@ -434,7 +415,7 @@ def api_docs(request):
 @require_http_methods(["GET", "POST"])
 def api_token(request):
     """The officer's own agency API token: issue (shown once), see its expiry, revoke."""
-    if not scoping.can_see_agency_reports(request.user):
+    if not roles.can_see_agency_reports(request.user):
         raise PermissionDenied
     new_key = None
     if request.method == "POST":
@@ -454,22 +435,9 @@ def api_token(request):
     )
 
 
-def parse_days(value: str | None) -> int:
-    """?days= for the expiring-certificates report: 1–730, default 90; anything else is a 400."""
-    if value in (None, ""):
-        return 90
-    try:
-        days = int(value)
-    except (TypeError, ValueError):
-        raise BadRequest(_("天數必須是 1 到 730 之間的整數。")) from None
-    if not 1 <= days <= builders.MAX_EXPIRING_DAYS:
-        raise BadRequest(_("天數必須是 1 到 730 之間的整數。"))
-    return days
-
-
 @login_required
 def expiring_certificates(request):
-    if not scoping.can_see_agency_reports(request.user):
+    if not roles.can_see_agency_reports(request.user):
         raise PermissionDenied
     days, file_format = parse_days(request.GET.get("days")), parse_format(request.GET.get("format"))
     agency = scope_from(request)
@@ -493,7 +461,7 @@ def expiring_certificates(request):
 @login_required
 def data_subject_export(request, employee_number: str):
     """Training staff and administrators: everything held about one person, as one JSON file."""
-    if not scoping.is_staff(request.user):
+    if not roles.is_training_staff(request.user):
         raise PermissionDenied
     person = get_object_or_404(Person, employee_number=employee_number)
     payload = data_subject.build_data_subject_export(person=person)

@@ -239,6 +239,12 @@ def decide_certification(*, person: Person, track: CertificationTrack, now: dt.d
     return certificate
 
 
+def masked_holder_name(certificate: Certificate) -> str:
+    """The holder's name as the public verification page shows it: first and last character kept (王○明)."""
+    name = certificate.person.name
+    return name[0] + "○" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
+
+
 def verify_certificate(*, code: str) -> Certificate:
     try:
         return Certificate.objects.select_related("person", "track").get(verification_code=uuid.UUID(str(code)))

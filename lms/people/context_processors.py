@@ -11,8 +11,8 @@ class _Roles:
     def __init__(self, user):
         self.is_training_staff = role_predicates.is_training_staff(user)
         self.is_agency_officer = role_predicates.is_agency_officer(user)
-        self.can_see_agency_reports = self.is_training_staff or self.is_agency_officer
-        self.can_nominate = self.is_training_staff or self.is_agency_officer
+        self.can_see_agency_reports = role_predicates.can_see_agency_reports(user)
+        self.can_nominate = role_predicates.can_nominate(user)
 
 
 def roles(request) -> dict:

@@ -23,10 +23,7 @@ SAMPLES = Path(__file__).resolve().parent / "samples"
 SAMPLE_FILES = {"agencies.csv", "people.csv", "agencies.xlsx", "people.xlsx", "columns.md"}
 
 
-hr_staff_required = training_staff_required  # training staff and administrators run the HR sync
-
-
-@hr_staff_required
+@training_staff_required  # training staff and administrators run the HR sync
 def hr_sync_home(request):
     form = HrSyncUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -47,7 +44,7 @@ def hr_sync_home(request):
     return render(request, "people/hr_sync.html", {"form": form, "syncs": syncs})
 
 
-@hr_staff_required
+@training_staff_required
 def hr_sync_detail(request, pk: int):
     sync = get_object_or_404(HrSync.objects.select_related("run_by"), pk=pk)
     plan, file_error = None, None
@@ -70,7 +67,7 @@ def hr_sync_detail(request, pk: int):
 
 
 @require_POST
-@hr_staff_required
+@training_staff_required
 def hr_sync_apply(request, pk: int):
     sync = get_object_or_404(HrSync, pk=pk)
     try:
@@ -86,7 +83,7 @@ def hr_sync_apply(request, pk: int):
     return redirect("people:hr_sync_detail", pk=pk)
 
 
-@hr_staff_required
+@training_staff_required
 def hr_sync_sample(request, name: str):
     if name not in SAMPLE_FILES or not (SAMPLES / name).is_file():
         raise Http404

@@ -7,6 +7,7 @@ their agency subtree; asking for an agency outside it is a 403 with no data.
 from __future__ import annotations
 
 from django.core.exceptions import BadRequest
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,10 +18,13 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from lms.audit.services import Channel, record_access
+from lms.params import parse_year
+from lms.people import roles
 from lms.people.models import Agency
+from lms.roc import roc_year
 from reports import builders, exports, scoping
 from reports.api.renderers import CSVRenderer
-from reports.views import parse_days, parse_year
+from reports.params import parse_days
 
 PARAMETERS = [
     OpenApiParameter("year", OpenApiTypes.INT, description="西元年（或民國年）；預設本年度"),
@@ -42,69 +46,95 @@ ROWS = {
 }
 
 
+def report_schema(summary, description, parameters=PARAMETERS):
+    """The OpenAPI description of one report's GET: its query parameters and answers."""
+    return extend_schema_view(
+        get=extend_schema(
+            summary=summary,
+            description=description,
+            parameters=parameters,
+            responses={200: ROWS, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        )
+    )
+
+
+def _parameter(request, name: str, parse):
+    """One query parameter parsed as the pages parse it; a bad value is a 400 keyed by its name."""
+    try:
+        return parse(request.query_params.get(name))
+    except BadRequest as error:
+        raise ValidationError({name: [str(error)]}) from None
+
+
 class ReportAPIView(APIView):
+    """One report over the caller's agency scope (reports.scoping), as JSON or CSV.
+
+    A report reads its own parameters (`parameters`, by default ?year=), says them in the answer
+    (`describe`) and builds its rows (`build`, `rows`); checking the role, resolving the agency
+    and recording who was shown (`names_people`) are the same for every report.
+    """
+
     renderer_classes = [JSONRenderer, CSVRenderer]
     table = ""
     names_people = False  # rows that name people are recorded in the access audit (lms.audit)
 
-    def build(self, *, year: int, agency: Agency | None):
+    def parameters(self, request) -> dict:
+        return {"year": _parameter(request, "year", parse_year)}
+
+    def describe(self, parameters: dict) -> dict:
+        return {"year": parameters["year"], "roc_year": roc_year(parameters["year"])}
+
+    def build(self, *, agency: Agency | None, **parameters):
         raise NotImplementedError
 
     def rows(self, report) -> list[dict]:
         return exports.FLATTENERS[self.table](report)
 
-    @extend_schema(parameters=PARAMETERS, responses={200: ROWS, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT})
     def get(self, request):
-        try:
-            year = parse_year(request.query_params.get("year"))
-        except BadRequest as error:
-            raise ValidationError({"year": [str(error)]}) from None
-        if not scoping.can_see_agency_reports(request.user):
+        parameters = self.parameters(request)
+        if not roles.can_see_agency_reports(request.user):
             raise PermissionDenied
         try:
             agency = scoping.resolve_agency(request.user, request.query_params.get("agency") or None)
         except Agency.DoesNotExist:
             raise NotFound from None
-        report = self.build(year=year, agency=agency)
+        rows = self.rows(self.build(agency=agency, **parameters))
         payload = {
             "table": self.table,
-            "year": year,
-            "roc_year": year - 1911,
+            **self.describe(parameters),
             "agency": agency.code if agency else None,
-            "rows": self.rows(report),
+            "rows": rows,
         }
         if self.names_people:
-            scope = f"agency={agency.code if agency else 'city'} year={year}"
+            scope = " ".join(
+                [f"agency={agency.code if agency else 'city'}", *(f"{k}={v}" for k, v in parameters.items())]
+            )
             record_access(
                 request=request,
                 what=f"api.{self.table}",
                 channel=Channel.API,
-                people=[row["person_id"] for row in payload["rows"]],
+                people=[row["person_id"] for row in rows],
                 scope=scope,
             )
         return Response(payload, status=status.HTTP_200_OK)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary=_("各機關學習時數達成率"),
-        description=_("各機關（含所屬機關彙總）、各規定的適用人數、達成人數、達成率與涵蓋率目標。"),
-    )
+@report_schema(
+    summary=_("各機關學習時數達成率"),
+    description=_("各機關（含所屬機關彙總）、各規定的適用人數、達成人數、達成率與涵蓋率目標。"),
 )
 class ComplianceAPIView(ReportAPIView):
     """Per agency (rolled up the tree) and rule: eligible, compliant, share, coverage target."""
 
     table = "compliance_agencies"
 
-    def build(self, *, year, agency):
+    def build(self, *, agency, year):
         return builders.build_compliance_report(year=year, agency=agency)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary=_("未達成人員名單"),
-        description=_("尚未達成規定的人員，含員工編號、機關、已完成、應達與尚缺時數。"),
-    )
+@report_schema(
+    summary=_("未達成人員名單"),
+    description=_("尚未達成規定的人員，含員工編號、機關、已完成、應達與尚缺時數。"),
 )
 class NoncompliantAPIView(ReportAPIView):
     """The people who have not met a rule, with what they still miss."""
@@ -112,78 +142,58 @@ class NoncompliantAPIView(ReportAPIView):
     table = "noncompliant"
     names_people = True
 
-    def build(self, *, year, agency):
+    def build(self, *, agency, year):
         return builders.build_compliance_report(year=year, agency=agency)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary=_("認證與及格率"),
-        description=_("各認證、班期與機關的受訓、應考、及格人數、及格率與核發證書數。"),
-    )
+@report_schema(
+    summary=_("認證與及格率"),
+    description=_("各認證、班期與機關的受訓、應考、及格人數、及格率與核發證書數。"),
 )
 class CertificationAPIView(ReportAPIView):
     """Per track, offering and agency: trained, sat, passed, pass rates, certificates."""
 
     table = "certification"
 
-    def build(self, *, year, agency):
+    def build(self, *, agency, year):
         return builders.build_certification_report(year=year, agency=agency)
 
 
-@extend_schema_view(
-    get=extend_schema(
-        summary=_("訓練統計"),
-        description=_("各上課方式、月份與主題的班數、結訓人次、人天次與學習時數。"),
-    )
+@report_schema(
+    summary=_("訓練統計"),
+    description=_("各上課方式、月份與主題的班數、結訓人次、人天次與學習時數。"),
 )
 class CenterAPIView(ReportAPIView):
     """Classes, completions, person-days and hours by modality, month and topic."""
 
     table = "center"
 
-    def build(self, *, year, agency):
+    def build(self, *, agency, year):
         return builders.build_center_report(year=year, agency=agency)
 
 
-class ExpiringCertificatesAPIView(APIView):
+@report_schema(
+    summary=None,
+    description=None,
+    parameters=[
+        OpenApiParameter("days", OpenApiTypes.INT, description="未來幾天內到期（1–730，預設 90）"),
+        *PARAMETERS[1:],
+    ],
+)
+class ExpiringCertificatesAPIView(ReportAPIView):
     """Certificates expiring in the next N days (?days=, default 90) in the caller's scope."""
 
-    renderer_classes = [JSONRenderer, CSVRenderer]
     table = "expiring_certificates"
+    names_people = True
 
-    @extend_schema(
-        parameters=[
-            OpenApiParameter("days", OpenApiTypes.INT, description="未來幾天內到期（1–730，預設 90）"),
-            *PARAMETERS[1:],
-        ],
-        responses={200: ROWS, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
-    )
-    def get(self, request):
-        try:
-            days = parse_days(request.query_params.get("days"))
-        except BadRequest as error:
-            raise ValidationError({"days": [str(error)]}) from None
-        if not scoping.can_see_agency_reports(request.user):
-            raise PermissionDenied
-        try:
-            agency = scoping.resolve_agency(request.user, request.query_params.get("agency") or None)
-        except Agency.DoesNotExist:
-            raise NotFound from None
-        from django.utils import timezone
+    def parameters(self, request) -> dict:
+        return {"days": _parameter(request, "days", parse_days)}
 
-        rows = builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
-        payload = {
-            "table": self.table,
-            "days": days,
-            "agency": agency.code if agency else None,
-            "rows": [{**row, "valid_until": row["valid_until"].isoformat()} for row in rows],
-        }
-        record_access(
-            request=request,
-            what=f"api.{self.table}",
-            channel=Channel.API,
-            people=[row["person_id"] for row in rows],
-            scope=f"agency={agency.code if agency else 'city'} days={days}",
-        )
-        return Response(payload, status=status.HTTP_200_OK)
+    def describe(self, parameters: dict) -> dict:
+        return {"days": parameters["days"]}
+
+    def build(self, *, agency, days):
+        return builders.build_expiring_certificates(agency=agency, days=days, today=timezone.localdate())
+
+    def rows(self, report) -> list[dict]:
+        return [{**row, "valid_until": row["valid_until"].isoformat()} for row in report]

@@ -16,6 +16,13 @@ import pandas as pd
 FIGURES = ["classes", "completions", "person_days", "hours"]
 
 
+def offering_days(offerings: pd.DataFrame) -> pd.DataFrame:
+    """offering_id, days: calendar days from start to end date, both included (the `offerings` input)."""
+    offerings = offerings.copy()
+    offerings["days"] = (offerings["end_date"] - offerings["start_date"]).dt.days + 1 if len(offerings) else []
+    return offerings[["offering_id", "days"]]
+
+
 def completions(records: pd.DataFrame) -> pd.DataFrame:
     """Completions: `completed`, or `passed` outside a certification assessment (courses/vocabulary.py)."""
     mask = records["verb"].eq("completed") | (records["verb"].eq("passed") & records["track_id"].isna())

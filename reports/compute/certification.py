@@ -21,6 +21,14 @@ import pandas as pd
 COLUMNS = ["trained", "barred", "sat", "passed", "pass_rate_sat", "pass_rate_trained", "certificates", "expiring"]
 
 
+def at_agencies(
+    people: pd.DataFrame, records: pd.DataFrame, certificates: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Records and certificates of the placed people only, each with the person's agency_id (the inputs above)."""
+    placed = people[["person_id", "agency_id"]]
+    return records.merge(placed, on="person_id"), certificates.merge(placed, on="person_id")
+
+
 def _count(frame: pd.DataFrame, by: list[str], name: str, distinct: bool = True) -> pd.Series:
     if frame.empty:
         return pd.Series(dtype=float, name=name)

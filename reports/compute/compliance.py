@@ -169,6 +169,11 @@ def person_year_hours(records: pd.DataFrame, people: pd.DataFrame, year: int) ->
     )
 
 
+def total_hours(hours: pd.DataFrame) -> float:
+    """The credited hours of a one-person `person_year_hours` frame (0.0 when empty)."""
+    return float(hours["hours"].iloc[0]) if len(hours) else 0.0
+
+
 def _ancestor_rows(people: pd.DataFrame, agencies: pd.DataFrame) -> pd.DataFrame:
     """person_id × every agency above or at the person's agency (the roll-up up the tree)."""
     paths = people[["person_id", "agency_id"]].merge(agencies[["agency_id", "path"]], on="agency_id", how="left")

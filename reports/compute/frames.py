@@ -8,7 +8,7 @@ import pandas as pd
 
 
 def to_frame(columns, dtypes: dict | None = None) -> pd.DataFrame:
-    """Build a DataFrame from rows or from COPY's CSV bytes, with the given dtypes."""
+    """Build a DataFrame from rows or from the CSV bytes of read_columns (PostgreSQL), with the given dtypes."""
     if columns.csv is not None and not columns.csv:
         frame = pd.DataFrame({name: pd.Series(dtype=object) for name in columns.names})
     elif columns.csv is not None:

@@ -12,6 +12,25 @@ import pandas as pd
 from reports.compute.compliance import STEPLEN, RuleSpec
 
 
+def rule_totals(*, rules: list[RuleSpec], agency_rows: list[dict]) -> list[dict]:
+    """Per rule, summed over the top rows (level 0) of `agency_rows`: eligible, compliant, share."""
+    roots = [row for row in agency_rows if row["level"] == 0]
+    totals = []
+    for i, rule in enumerate(rules):
+        figures = [row["rules"][i] for row in roots if row["rules"][i]]
+        eligible = sum(f["eligible"] for f in figures)
+        compliant = sum(f["compliant"] for f in figures)
+        totals.append(
+            {
+                "rule": rule,
+                "eligible": eligible,
+                "compliant": compliant,
+                "share": compliant / eligible if eligible else 0,
+            }
+        )
+    return totals
+
+
 def _num(value):
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None

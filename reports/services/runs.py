@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -33,23 +34,27 @@ KIND_TABLES = {
 PLACEMENT_NOTE = _("人員依報表基準日（年度最後一日，本年度為今日）之服務機關計算；年度中調動者計入新機關。")
 
 
-def request_report_run(*, user, kind: str, year: int, agency: Agency | None, file_format: str) -> ReportRun:
-    """Create the run row and enqueue its task once the row is committed (docs/conventions.md §5)."""
+def request_report_run(
+    *, user, kind: str, year: int, agency: Agency | None, file_format: str, enqueue: Callable[[int], object]
+) -> ReportRun:
+    """Create the run row and hand its pk to `enqueue` once the row is committed (docs/conventions.md §5).
+
+    `enqueue` is the task's `delay` (reports.tasks.build_report_run_task.delay), passed in by the
+    caller: the task calls this module to build the run, so this module does not import the task.
+    """
     run = ReportRun(
         kind=kind, year=year, agency=agency, requested_by=user, file_format=file_format, progressed_at=timezone.now()
     )
     run.full_clean()
     run.save()
-    transaction.on_commit(lambda: _enqueue(run))
+    transaction.on_commit(lambda: _enqueue(run, enqueue))
     return run
 
 
-def _enqueue(run: ReportRun) -> None:
+def _enqueue(run: ReportRun, enqueue: Callable[[int], object]) -> None:
     """Hand the run to a worker; with the broker down the run fails at once and says so."""
-    from reports.tasks import build_report_run_task
-
     try:
-        build_report_run_task.delay(run.pk)
+        enqueue(run.pk)
     except Exception as error:  # noqa: BLE001 - kombu/redis raise many kinds; the page must say so at once
         run.refresh_from_db(fields=["status"])
         if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):
@@ -58,9 +63,11 @@ def _enqueue(run: ReportRun) -> None:
         _set(run, status=ReportRun.Status.FAILED, error=str(BROKER_DOWN_MESSAGE), finished_at=timezone.now())
 
 
-def retry_report_run(*, run: ReportRun, user) -> ReportRun:
+def retry_report_run(*, run: ReportRun, user, enqueue: Callable[[int], object]) -> ReportRun:
     """A new run with the same parameters as a failed one; the failed row stays as it was."""
-    return request_report_run(user=user, kind=run.kind, year=run.year, agency=run.agency, file_format=run.file_format)
+    return request_report_run(
+        user=user, kind=run.kind, year=run.year, agency=run.agency, file_format=run.file_format, enqueue=enqueue
+    )
 
 
 def fail_stale_runs(*, now: dt.datetime | None = None, pk: int | None = None) -> int:

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from knox.models import AuthToken
 
-from reports import scoping
+from lms.people import roles
 
 
 @dataclass(frozen=True)
@@ -28,7 +28,7 @@ class IssuedToken:
 
 
 def issue_api_token(*, user) -> IssuedToken:
-    if not scoping.can_see_agency_reports(user):
+    if not roles.can_see_agency_reports(user):
         raise PermissionError("only agency officers and training staff get an agency API token")
     with transaction.atomic():
         AuthToken.objects.filter(user=user).delete()

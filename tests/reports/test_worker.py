@@ -7,6 +7,7 @@ import pytest
 from lms.people.roles import Role
 from reports.models import ReportRun
 from reports.services.runs import request_report_run
+from reports.tasks import build_report_run_task
 from tests.lms.people.factories import UserFactory
 
 
@@ -19,7 +20,14 @@ def test_a_real_worker_builds_the_run_and_the_page_sees_it_done(client):
 
     staff = UserFactory(roles=[Role.TRAINING_STAFF])
     with start_worker(app, perform_ping_check=False, pool="solo", shutdown_timeout=30):
-        run = request_report_run(user=staff, kind=ReportRun.Kind.CENTER, year=2025, agency=None, file_format="csv")
+        run = request_report_run(
+            user=staff,
+            kind=ReportRun.Kind.CENTER,
+            year=2025,
+            agency=None,
+            file_format="csv",
+            enqueue=build_report_run_task.delay,
+        )
         for _ in range(600):
             run.refresh_from_db()
             if run.status in (ReportRun.Status.DONE, ReportRun.Status.FAILED):

@@ -1,34 +1,21 @@
-"""Learning pages: parse the request, call one service, render or redirect. Nothing else."""
+"""Training staff pages: the desk, rosters, attendance, imports, waitlists, outside activities, results, corrections."""
 
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from courses import documents, selectors, trainee_home
-from courses.forms import (
-    AssessmentResultForm,
-    EvaluationForm,
-    ExternalMappingForm,
-    NominationForm,
-    UploadForm,
-)
+from courses import selectors
+from courses.forms import AssessmentResultForm, ExternalMappingForm, UploadForm
 from courses.models import (
     Assessment,
-    Attendance,
     AttendanceStatus,
-    Certificate,
     Completion,
     Enrollment,
     ExternalActivity,
@@ -41,241 +28,18 @@ from courses.models import (
 from courses.services import enrollment as enrollment_services
 from courses.services import imports
 from courses.services.attendance import ATTENDING_STATUSES, record_session_roster
-from courses.services.certification import record_assessment_result, verify_certificate
+from courses.services.certification import record_assessment_result
 from courses.services.completion import revoke_completion
-from courses.services.evaluation import submit_evaluation
 from courses.services.external import map_external_activity
-from lms import params
+from courses.views.common import IMPORT_MESSAGE_TAG, _flash_errors
 from lms.audit.services import Channel, record_access
-from lms.people import selectors as people_selectors
-from lms.people.forms import SubtreePeopleFilterForm
 from lms.people.models import Person
-from lms.people.roles import can_nominate, is_training_staff, training_staff_required
-
-
-def _errors(error: ValidationError) -> list[str]:
-    if hasattr(error, "message_dict"):
-        return [message for messages_ in error.message_dict.values() for message in messages_]
-    return list(error.messages)
-
+from lms.people.roles import training_staff_required
 
 DESK_OFFERINGS_PER_PAGE = 25
-IMPORT_MESSAGE_TAG = "import"  # shown beside the import form (includes/form_messages.html), not atop the page
 
 
-def _flash_errors(request, error: ValidationError, *, extra_tags: str = "") -> None:
-    for message in _errors(error):
-        messages.error(request, message, extra_tags=extra_tags)
-
-
-def _person(request) -> Person:
-    person = getattr(request.user, "person", None)
-    if person is None:
-        raise PermissionDenied(_("您的帳號未連結學員資料。"))
-    return person
-
-
-staff_required = training_staff_required
-
-
-def _back(request, default: str) -> str:
-    target = request.POST.get("next") or default
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-        return target
-    return default
-
-
-# --- Trainee ----------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def enroll(request, code: str):
-    offering = get_object_or_404(Offering, code=code)
-    if getattr(request.user, "person", None) is None:
-        return _no_learner_profile(request)
-    try:
-        enrollment = enrollment_services.enroll_person(offering=offering, person=_person(request))
-    except ValidationError as error:
-        _flash_errors(request, error)
-        return redirect(_back(request, reverse("learning:my")))
-    status_message = {
-        Enrollment.Status.ENROLLED: _("報名成功，已錄取 %(code)s。"),
-        Enrollment.Status.PENDING_APPROVAL: _("已報名 %(code)s，待承辦人審核。"),
-        Enrollment.Status.WAITLISTED: _("%(code)s 已額滿，您已列入候補。"),
-    }[enrollment.status]
-    messages.success(request, status_message % {"code": offering.code})
-    return redirect("learning:my")
-
-
-@login_required
-@require_POST
-def cancel(request, pk: int):
-    enrollment = get_object_or_404(Enrollment, pk=pk)
-    try:
-        enrollment_services.cancel_enrollment(enrollment=enrollment, by_user=request.user)
-        messages.success(request, _("已取消報名。"))
-    except ValidationError as error:
-        _flash_errors(request, error)
-    return redirect(_back(request, reverse("learning:my")))
-
-
-def _no_learner_profile(request):
-    """Accounts without a learner profile (staff, officers) get a page that says so, not a bare 403."""
-    return render(request, "courses/no_learner_profile.html", status=403)
-
-
-@login_required
-def my_learning(request):
-    """我的學習: this year's hours and rule progress, what to take next, running enrolments, history."""
-    person = getattr(request.user, "person", None)
-    if person is None:
-        return _no_learner_profile(request)
-    today = timezone.localdate()
-    year = params.parse_year(request.GET.get("year"))
-    completions = list(selectors.completions_in_year(person=person, year=year))
-    enrollments = selectors.my_enrollments(person=person) if year == today.year else []
-    now = timezone.now()
-    for enrollment in enrollments:
-        enrollment.join = selectors.join_link(enrollment, now=now)
-    return render(
-        request,
-        "courses/my_learning.html",
-        {
-            "person": person,
-            "year": year,
-            "is_current_year": year == today.year,
-            "enrollments": enrollments,
-            "finished": selectors.my_enrollments(person=person, statuses=selectors.FINISHED_STATUSES, year=year),
-            "sessions": selectors.upcoming_sessions(person=person) if year == today.year else [],
-            "completions": completions,
-            "summary": selectors.hours_summary(completions),
-            "certificates": selectors.my_certificates(person=person),
-            "sections": trainee_home.sections(person=person, year=year, today=today),
-            "years": range(today.year, today.year - 6, -1),
-        },
-    )
-
-
-@login_required
-def learning_record(request, fmt: str):
-    if fmt not in ("csv", "pdf"):
-        raise Http404
-    person = getattr(request.user, "person", None)
-    if person is None:
-        return _no_learner_profile(request)
-    year = params.parse_year(request.GET.get("year"))
-    completions = list(selectors.completions_in_year(person=person, year=year))
-    if fmt == "csv":
-        response = HttpResponse(documents.learning_record_csv(completions=completions), content_type="text/csv")
-    else:
-        pdf = documents.learning_record_pdf(
-            person=person, year=year, completions=completions, summary=selectors.hours_summary(completions)
-        )
-        response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="learning-record-{year}.{fmt}"'
-    return response
-
-
-@login_required
-def evaluation(request, pk: int):
-    enrollment = get_object_or_404(Enrollment.objects.select_related("offering__course", "person"), pk=pk)
-    if enrollment.person.user_id != request.user.pk:
-        raise PermissionDenied
-    form = EvaluationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            submit_evaluation(
-                enrollment=enrollment,
-                satisfaction=form.cleaned_data["satisfaction"],
-                comment=form.cleaned_data["comment"],
-                by_user=request.user,
-            )
-            messages.success(request, _("感謝您填寫課程評鑑。"))
-            return redirect("learning:my")
-        except ValidationError as error:
-            _flash_errors(request, error)
-    return render(request, "courses/evaluation.html", {"enrollment": enrollment, "form": form})
-
-
-@login_required
-def certificate_pdf(request, pk: int):
-    certificate = get_object_or_404(Certificate.objects.select_related("person", "track"), pk=pk)
-    if certificate.person.user_id != request.user.pk and not is_training_staff(request.user):
-        raise PermissionDenied
-    record_access(
-        request=request,
-        what="learning.certificate.pdf",
-        channel=Channel.DOWNLOAD,
-        people=[certificate.person],
-        scope=f"certificate={certificate.number}",
-    )
-    verify_url = request.build_absolute_uri(reverse("learning:verify", args=[certificate.verification_code]))
-    pdf = documents.certificate_pdf(certificate, verify_url=verify_url)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="certificate-{certificate.number}.pdf"'
-    return response
-
-
-@never_cache  # shows a (masked) name: personal data is never kept in a shared cache
-def verify(request, code):
-    """Public: anyone holding the printed address can check a certificate; the name is partly masked."""
-    try:
-        certificate = verify_certificate(code=str(code))
-    except ValidationError:
-        return render(request, "courses/verify.html", {"certificate": None}, status=404)
-    name = certificate.person.name
-    masked = name[0] + "○" * max(len(name) - 2, 1) + (name[-1] if len(name) > 2 else "")
-    return render(request, "courses/verify.html", {"certificate": certificate, "masked_name": masked})
-
-
-# --- Agency HR officer ------------------------------------------------------------------------
-
-
-@login_required
-def nominate(request, code: str):
-    """The officer's list of their subtree's people (search, agency filter, paging), each with a 薦送 button."""
-    offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
-    if not can_nominate(request.user):
-        raise PermissionDenied
-    form = NominationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        person = (
-            people_selectors.people_to_nominate(request.user)
-            .filter(employee_number=form.cleaned_data["employee_number"].strip())
-            .first()
-        )
-        try:
-            if person is None:
-                raise ValidationError({"employee_number": _("查無此員工編號，或不在您的機關範圍內。")})
-            enrollment_services.nominate_person(offering=offering, person=person, officer_user=request.user)
-            messages.success(request, _("已薦送 %(name)s。") % {"name": person.name})
-        except ValidationError as error:
-            _flash_errors(request, error)
-        return redirect(_back(request, reverse("learning:nominate", args=[code])))
-    filters = SubtreePeopleFilterForm(request.GET or None, agencies=people_selectors.agencies_visible_to(request.user))
-    query, agency = "", None
-    if filters.is_valid():
-        query, agency = filters.cleaned_data["q"], filters.cleaned_data["agency"]
-    people = people_selectors.people_to_nominate(request.user, query=query, agency=agency)
-    page = Paginator(people, 25).get_page(request.GET.get("page"))
-    taken = set(
-        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
-        .filter(person__in=[p.pk for p in page])
-        .values_list("person_id", flat=True)
-    )
-    nominated = offering.enrollments.filter(nominated_by=request.user).select_related("person")
-    return render(
-        request,
-        "courses/nominate.html",
-        {"offering": offering, "filters": filters, "page_obj": page, "taken": taken, "nominated": nominated},
-    )
-
-
-# --- Training staff ---------------------------------------------------------------------------
-
-
-@staff_required
+@training_staff_required
 def staff_home(request):
     period = request.GET.get("period") if request.GET.get("period") in selectors.DESK_PERIODS else "upcoming"
     desk_filter = {"q": request.GET.get("q", ""), "modality": request.GET.get("modality", ""), "period": period}
@@ -297,20 +61,12 @@ def staff_home(request):
     )
 
 
-@staff_required
+@training_staff_required
 def roster(request, code: str):
     offering = get_object_or_404(Offering.objects.select_related("course"), code=code)
     sessions = list(offering.sessions.order_by("date", "start_time"))
     session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), sessions[0] if sessions else None)
-    enrollments = list(
-        offering.enrollments.exclude(status__in=[Enrollment.Status.CANCELLED, Enrollment.Status.REJECTED])
-        .select_related("person__agency")
-        .prefetch_related(Prefetch("attendances", queryset=Attendance.objects.filter(is_current=True)))
-        .order_by("status", "created_at")
-    )
-    for enrollment in enrollments:
-        current = {a.session_id: a for a in enrollment.attendances.all()}
-        enrollment.current = current.get(session.pk) if session else None
+    enrollments = selectors.roster_enrollments(offering=offering, session=session)
     return render(
         request,
         "courses/roster.html",
@@ -331,7 +87,7 @@ def roster(request, code: str):
     )
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def mark_attendance(request, code: str, session_id: int):
     session = get_object_or_404(Session.objects.select_related("offering"), pk=session_id, offering__code=code)
@@ -359,7 +115,7 @@ def mark_attendance(request, code: str, session_id: int):
     return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def upload_roster(request, code: str):
     offering = get_object_or_404(Offering, code=code)
@@ -378,7 +134,7 @@ def upload_roster(request, code: str):
     return redirect(f"{reverse('learning:roster', args=[code])}#import")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def upload_meeting_report(request, code: str, session_id: int):
     session = get_object_or_404(Session, pk=session_id, offering__code=code)
@@ -402,7 +158,7 @@ def upload_meeting_report(request, code: str, session_id: int):
     return redirect(f"{reverse('learning:roster', args=[code])}?session={session.pk}#import")
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def resolve_review(request, pk: int):
     review = get_object_or_404(RemoteAttendanceReview.objects.select_related("session__offering"), pk=pk)
@@ -417,7 +173,7 @@ def resolve_review(request, pk: int):
     return redirect("learning:roster", code=review.session.offering.code)
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def decide(request, pk: int):
     enrollment = get_object_or_404(Enrollment.objects.select_related("offering"), pk=pk)
@@ -436,7 +192,7 @@ def decide(request, pk: int):
     return redirect("learning:roster", code=enrollment.offering.code)
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def fill_waitlist(request, code: str):
     offering = get_object_or_404(Offering, code=code)
@@ -445,7 +201,7 @@ def fill_waitlist(request, code: str):
     return redirect("learning:roster", code=code)
 
 
-@staff_required
+@training_staff_required
 def external_activities(request):
     activities = list(ExternalActivity.objects.select_related("course"))
     for activity in activities:
@@ -454,7 +210,7 @@ def external_activities(request):
     return render(request, "courses/external.html", {"activities": activities})
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def map_external(request, pk: int):
     activity = get_object_or_404(ExternalActivity, pk=pk)
@@ -478,7 +234,7 @@ def map_external(request, pk: int):
     return redirect("learning:external")
 
 
-@staff_required
+@training_staff_required
 def assessment_results(request, pk: int):
     assessment = get_object_or_404(Assessment.objects.select_related("track"), pk=pk)
     form = AssessmentResultForm(request.POST or None)
@@ -523,7 +279,7 @@ def assessment_results(request, pk: int):
     )
 
 
-@staff_required
+@training_staff_required
 def person_records(request):
     """Look a learner up by employee number: their credited completions, each with a void (correction) button."""
     number = (request.GET.get("employee_number") or "").strip()
@@ -536,7 +292,7 @@ def person_records(request):
     )
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def void_completion_view(request, pk: int):
     completion = get_object_or_404(Completion.objects.select_related("person"), pk=pk)
@@ -545,6 +301,6 @@ def void_completion_view(request, pk: int):
     return redirect(f"{reverse('learning:person_records')}?employee_number={completion.person.employee_number}")
 
 
-@staff_required
+@training_staff_required
 def satisfaction(request):
     return render(request, "courses/satisfaction.html", {"rows": selectors.satisfaction_by_offering()})
