@@ -220,7 +220,7 @@ def initial_cmi(attempt: Attempt) -> dict:
             },
         }
         if mastery is not None:
-            cmi["student_data"] = {"mastery_score": str((mastery * 100).normalize())}
+            cmi["student_data"] = {"mastery_score": format((mastery * 100).normalize(), "f")}
         return cmi
     cmi = {
         "learner_id": person.employee_number,
@@ -236,7 +236,7 @@ def initial_cmi(attempt: Attempt) -> dict:
     if runtime.get("success_status"):
         cmi["success_status"] = runtime["success_status"]
     if mastery is not None:
-        cmi["scaled_passing_score"] = str(mastery.normalize())
+        cmi["scaled_passing_score"] = format(mastery.normalize(), "f")
     return cmi
 
 
@@ -296,9 +296,9 @@ def _outcome_statements(attempt: Attempt, state: RuntimeState) -> list[dict]:
     completed = state.completion == "completed"
     statements = []
     if state.success == "failed" and not attempt.failed_recorded and not attempt.outcome_verb:
-        statements.append(
-            s.build_statement(attempt=attempt, verb=s.FAILED, success=False, completion=completed, score=score)
-        )
+        # No result.completion on failed: courses reads completion=true as a completion whatever the
+        # verb (courses/services/external.py is_completion), and a failed attempt must not credit.
+        statements.append(s.build_statement(attempt=attempt, verb=s.FAILED, success=False, score=score))
         attempt.failed_recorded = True
     if attempt.outcome_verb:
         return statements  # an attempt credits once; later commits only update the stored data
