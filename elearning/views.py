@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Course
@@ -83,9 +84,23 @@ def _answer(ok: bool, status: int = 200, message: str = "", error_code: int = 0)
     return JsonResponse(body, status=status, json_dumps_params={"ensure_ascii": False})
 
 
+def _same_origin(request: HttpRequest) -> bool:
+    origin = request.headers.get("Origin")
+    return origin is None or origin == f"{request.scheme}://{request.get_host()}"
+
+
+@csrf_exempt
 @require_POST
 def commit(request: HttpRequest, attempt_id) -> HttpResponse:
-    """The player's LMSCommit / Commit / Terminate: the attempt must be the signed-in trainee's open launch."""
+    """The player's LMSCommit / Commit / Terminate: the attempt must be the signed-in trainee's open launch.
+
+    CSRF-exempt because scorm-again sends the final commit with navigator.sendBeacon, which
+    cannot carry the CSRF header. What stands in its place: the launch's session key in the URL
+    (random, known only to the player page on the LMS origin — not to the package, which runs on
+    the content origin), the session cookie, and the Origin header, which must be the LMS's own.
+    """
+    if not _same_origin(request):
+        return _answer(False, 403, _("不接受來自其他來源的請求。"), 101)
     if not request.user.is_authenticated:
         return _answer(False, 401, _("請先登入。"), 101)
     attempt = Attempt.objects.filter(pk=attempt_id, person__user=request.user).first()

@@ -1,4 +1,4 @@
-"""The player's commit endpoint: bound to the signed-in trainee's open launch; its data becomes xAPI and a completion."""
+"""The player's commit endpoint: bound to the trainee's open launch; its data becomes xAPI and a completion."""
 
 import json
 from decimal import Decimal

@@ -24,7 +24,8 @@
 
   function post(query) {
     var request = new XMLHttpRequest();
-    request.open("POST", config.commitUrl + "&" + query, true);
+    // Synchronous, like scorm-again's own commits: the SCO's first commit must not overtake it.
+    request.open("POST", config.commitUrl + "&" + query, false);
     request.setRequestHeader("Content-Type", "application/json");
     request.setRequestHeader("X-CSRFToken", csrf);
     request.send("{}");
