@@ -13,7 +13,7 @@ from elearning.models import Attempt
 from elearning.services.packages import import_package
 from elearning.statements import course_activity_id
 from tests.courses.factories import CourseFactory
-from tests.elearning.packages import scorm12_package
+from tests.elearning.packages import SCO_2004, scorm12_package, scorm2004_package
 from tests.lms.people.factories import TraineeFactory
 from xapi import api as xapi_api
 
@@ -103,4 +103,38 @@ def test_trainee_takes_a_scorm12_package_resumes_it_and_completes_the_course(
     page.goto("/learning/")
     assert "已通過" in page.locator("#elearning").inner_text()
     assert errors == []
+    context.close()
+
+
+def test_trainee_passes_a_scorm2004_package_from_the_course_page(content_origin, browser, live_server):
+    from cms.demo import load_pages
+
+    load_pages()
+    course = CourseFactory(code="SCORM-204", title="資訊安全線上課程", credit_hours=Decimal("2"))
+    import_package(course=course, upload=scorm2004_package(measure="0.8", sco=SCO_2004), by_user=None)
+    trainee = TraineeFactory()
+    site = f"http://localhost:{urlsplit(live_server.url).port}"
+    context = browser.new_context(locale="zh-TW", base_url=site, viewport={"width": 375, "height": 800})
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    page.goto("/accounts/login/")
+    page.fill("#id_username", trainee.user.username)
+    page.fill("#id_password", "pass-word-123")
+    page.press("#id_password", "Enter")
+    page.wait_for_load_state("networkidle")
+
+    page.goto("/catalog/course/SCORM-204/")
+    with page.expect_response(lambda response: "terminate=true" in response.url) as final:
+        page.locator("#elearning-launch a", has_text="開始學習").click()
+    assert final.value.status == 200
+    # On a phone the player fits the screen: no sideways scrolling.
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    attempt = Attempt.objects.get(person=trainee, package__course=course)
+    assert verbs(attempt) == ["initialized", "passed", "terminated"]
+    passed = xapi_api.query_statements(registration=attempt.pk, verb="http://adlnet.gov/expapi/verbs/passed")[0]
+    assert passed["result"]["score"] == {"scaled": 0.9}
+    completion = Completion.objects.get(person=trainee, course=course, voided_at__isnull=True)
+    assert completion.credited_hours == Decimal("2")
+    page.goto("/catalog/course/SCORM-204/")
+    assert "已通過" in page.locator("#elearning-launch").inner_text()
     context.close()

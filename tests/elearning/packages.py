@@ -95,6 +95,31 @@ document.getElementById("state").textContent = "finished";
 """
 
 
+# A SCORM 2004 SCO: finds API_1484_11 by the standard discovery (SCORM 2004 RTE §3.1.4.1) and passes.
+SCO_2004 = """<!DOCTYPE html>
+<html lang="zh-Hant"><head><meta charset="utf-8"><title>SCO 2004</title></head>
+<body><h1>測試單元 2004</h1><p id="state">loading</p>
+<script>
+function findAPI(win) {
+  var tries = 0;
+  while (win.API_1484_11 == null && win.parent != null && win.parent != win && tries < 7) { tries++; win = win.parent; }
+  return win.API_1484_11;
+}
+var api = findAPI(window) || (window.opener ? findAPI(window.opener) : null);
+api.Initialize("");
+api.SetValue("cmi.location", "end");
+api.SetValue("cmi.score.scaled", "0.9");
+api.SetValue("cmi.success_status", "passed");
+api.SetValue("cmi.completion_status", "completed");
+api.SetValue("cmi.session_time", "PT2M");
+api.SetValue("cmi.exit", "normal");
+api.Commit("");
+api.Terminate("");
+document.getElementById("state").textContent = "finished";
+</script></body></html>
+"""
+
+
 def build_zip(
     files: dict[str, bytes | str], *, symlinks: dict[str, str] | None = None, level: int = zipfile.ZIP_DEFLATED
 ) -> io.BytesIO:
@@ -116,5 +141,5 @@ def scorm12_package(*, mastery: int | None = None, sco: str = SCO_12, href: str 
     return build_zip({"imsmanifest.xml": MANIFEST_12.format(mastery=mastery_xml, href=href), href: sco})
 
 
-def scorm2004_package(*, measure: str = "0.8") -> io.BytesIO:
-    return build_zip({"imsmanifest.xml": MANIFEST_2004.format(measure=measure), "content/index.html": "<p>SCO</p>"})
+def scorm2004_package(*, measure: str = "0.8", sco: str = "<p>SCO</p>") -> io.BytesIO:
+    return build_zip({"imsmanifest.xml": MANIFEST_2004.format(measure=measure), "content/index.html": sco})
