@@ -26,6 +26,7 @@ urlpatterns = [
     path("learning/staff/hr-sync/", include("lms.people.urls")),
     path("learning/", include("courses.urls")),
     path("notices/", include("notices.urls")),
+    path("elearning/", include("elearning.urls")),
 ]
 
 if settings.DEBUG:

@@ -14,5 +14,7 @@ apt_install fonts-arphic-uming libpango-1.0-0 libpangoft2-1.0-0  # PDFs: WeasyPr
 export EMAIL_URL="${EMAIL_URL:-filemail:///var/mail}"
 "$PY" manage.py migrate --no-input
 "$PY" manage.py load_demo
-echo "==> serving on http://127.0.0.1:8000 (Ctrl-C to stop)"
+# E-learning packages are served from a second origin, a port of their own (docs/elearning.md).
+"$PY" manage.py runserver 127.0.0.1:8001 --insecure --noreload &
+echo "==> serving on http://127.0.0.1:8000, e-learning content on http://127.0.0.1:8001 (Ctrl-C to stop)"
 exec "$PY" manage.py runserver 127.0.0.1:8000 --insecure

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "cms",
     "reports",
     "notices",
+    "elearning",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.routable_page",
@@ -98,6 +99,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "elearning.middleware.ContentOriginMiddleware",  # the content origin bypasses everything below
     "lms.middleware.PersonalDataNoStoreMiddleware",
     "lms.middleware.ApiLaneMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -265,7 +267,7 @@ STATIC_ROOT.mkdir(exist_ok=True)  # WhiteNoise warns on a missing root before th
 # served from our own static files under static/vendor/<name>/: the LMS runs on an intranet, no CDN.
 # One entry per package: (static prefix, folder inside node_modules).
 NODE_MODULES = BASE_DIR / "node_modules"
-NODE_STATIC: list[tuple[str, str]] = [("swagger-ui", "swagger-ui-dist")]
+NODE_STATIC: list[tuple[str, str]] = [("swagger-ui", "swagger-ui-dist"), ("scorm-again", "scorm-again/dist")]
 STATICFILES_DIRS = [
     (f"vendor/{prefix}", NODE_MODULES / folder) for prefix, folder in NODE_STATIC if (NODE_MODULES / folder).is_dir()
 ]
@@ -293,6 +295,18 @@ WAGTAIL_SITE_NAME = _("高雄市政府公務人力發展中心 學習平臺")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAILADMIN_BASE_URL = env("WAGTAILADMIN_BASE_URL", default="http://127.0.0.1:8000")
+
+# E-learning packages (docs/elearning.md): served from their own origin so that a package's
+# scripts can never act as the signed-in user; the demo serves it on a second port.
+ELEARNING_SITE_ORIGIN = env("ELEARNING_SITE_ORIGIN", default=WAGTAILADMIN_BASE_URL)
+ELEARNING_CONTENT_ORIGIN = env("ELEARNING_CONTENT_ORIGIN", default="http://127.0.0.1:8001")
+ELEARNING_PACKAGE_ROOT = env("ELEARNING_PACKAGE_ROOT", default=str(VAR_DIR / "elearning"))
+ELEARNING_UPLOAD_MAX_BYTES = env.int("ELEARNING_UPLOAD_MAX_BYTES", default=300 * 1024 * 1024)
+ELEARNING_PACKAGE_MAX_BYTES = env.int("ELEARNING_PACKAGE_MAX_BYTES", default=1024 * 1024 * 1024)
+ELEARNING_PACKAGE_MAX_FILES = env.int("ELEARNING_PACKAGE_MAX_FILES", default=10_000)
+ELEARNING_PACKAGE_MAX_RATIO = env.int("ELEARNING_PACKAGE_MAX_RATIO", default=200)
+ELEARNING_COMMIT_MAX_BYTES = env.int("ELEARNING_COMMIT_MAX_BYTES", default=512 * 1024)
+
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "zip"]
 
