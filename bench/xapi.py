@@ -197,8 +197,11 @@ class Bench:
     def __init__(self, args: argparse.Namespace):
         self.args = args
         self.cfg = QUICK if args.quick else FULL
-        if args.target:
-            self.cfg = {**self.cfg, "target": args.target}
+        if args.scale:
+            self.cfg = {**self.cfg, "target": args.scale}
+        if not 0 < self.cfg["target"] <= gen.MAX_SCALE:
+            sys.exit(f"--scale must be between 1 and {gen.MAX_SCALE:,}")
+        self.data = gen.DataSet(SEED, self.cfg["target"])
         self.app_dir = Path(args.app_dir).resolve()
         self.py = args.python
         base = os.environ.get("DATABASE_URL")
@@ -237,6 +240,7 @@ class Bench:
             "gunicorn_workers": self.workers,
             "gunicorn_worker_class": f"{args.worker_class} x {args.threads} threads",
             "seed": SEED,
+            "scale": self.cfg["target"],
         }
 
     @staticmethod
@@ -272,8 +276,13 @@ class Bench:
         log("migrating")
         self.manage("migrate", "--noinput")
         name = f"bench-{datetime.now(UTC):%Y%m%d%H%M%S}" if self.args.reuse_db else "bench"
-        out = self.manage("create_xapi_credential", name, "--scope", "all")
-        self.key, self.secret = out.strip().splitlines()[-1].split()
+        # One credential per platform of the data set (bench.gen.PLATFORMS); HTTP uses the LMS's.
+        self.credentials = {}
+        for platform, (scopes, _label) in gen.PLATFORMS.items():
+            scope_args = [arg for scope in scopes for arg in ("--scope", scope)]
+            out = self.manage("create_xapi_credential", f"{name}-{platform}", *scope_args)
+            self.credentials[platform] = out.strip().splitlines()[-1].split()
+        self.key, self.secret = self.credentials["lms"]
         self.headers = load.headers(self.key, self.secret)
 
     def start_server(self) -> None:
@@ -334,7 +343,7 @@ class Bench:
     def warm_up(self) -> None:
         # Every worker imports the URLconf and opens its DB connection on its first request;
         # 40 small requests from 4 clients reach all of them before anything is timed.
-        bodies = [(json.dumps(gen.statement(SEED, WARMUP_OFFSET + i)).encode(), 1) for i in range(40)]
+        bodies = [(json.dumps(self.data.statement(WARMUP_OFFSET + i)).encode(), 1) for i in range(40)]
         res = load.post_cell(self.base, self.headers, bodies, 1, 4, 60)
         if res.errors:
             sys.exit(f"warm-up POSTs failed: {res.first_error}")
@@ -360,18 +369,21 @@ class Bench:
                 subprocess.Popen(
                     [
                         self.py,
-                        "-m",
-                        "bench.topup",
+                        # By path, not -m: with -m the app directory (the cwd) would come first and
+                        # an app snapshot's own bench/ would shadow this one.
+                        str(BENCH_DIR / "topup.py"),
                         "--seed",
                         str(SEED),
+                        "--scale",
+                        str(self.data.scale),
                         "--start",
                         str(lo),
                         "--stop",
                         str(hi),
                         "--batch",
                         str(self.args.topup_batch),
-                        "--credential-key",
-                        self.key,
+                        "--credentials",
+                        ",".join(f"{platform}={key}" for platform, (key, _secret) in self.credentials.items()),
                     ],
                     # cwd is the app: Celery's loader puts the cwd first on sys.path, and the LRS
                     # code must come from the app, not from this checkout; bench comes via PYTHONPATH.
@@ -422,7 +434,7 @@ class Bench:
                 n_req = self.cfg["requests"][batch]
                 bodies = []
                 for _ in range(n_req):
-                    sts = gen.statements(SEED, offset, offset + batch)
+                    sts = self.data.statements(offset, offset + batch)
                     offset += batch
                     # A batch of 1 is sent as a single statement object, as most clients do.
                     bodies.append((json.dumps(sts[0] if batch == 1 else sts).encode(), batch))
@@ -471,7 +483,7 @@ class Bench:
         self.sampler.phase = "copy"
         stored = datetime.now(UTC)
         rows = []
-        for st in gen.statements(SEED, 0, n):
+        for st in self.data.statements(0, n):
             rows.append((*gen.copy_row(st, stored), json.dumps(st)))
         with psycopg.connect(self.url) as conn:
             conn.execute(
@@ -564,7 +576,7 @@ class Bench:
             return "/xapi/statements?" + urllib.parse.urlencode({**params, "limit": QUERY_LIMIT})
 
         def agent_q() -> str:
-            agent = gen.learner_agent(rng.randrange(gen.LEARNERS))
+            agent = gen.learner_agent(rng.randrange(self.data.learners))
             agent.pop("name")
             return path({"agent": json.dumps(agent, separators=(",", ":"))})
 
@@ -573,11 +585,20 @@ class Bench:
             return path({"verb": rng.choice(gen.VERB_IDS), "since": since})
 
         def activity_q() -> str:
-            return path({"activity": gen.course_id(rng.randrange(gen.COURSES)), "related_activities": "true"})
+            return path({"activity": gen.course_id(rng.randrange(self.data.courses)), "related_activities": "true"})
+
+        def registration_q() -> str:
+            return path({"registration": self.data.query_registration(rng)})
 
         out: dict = {}
         more_urls: list[str] = []
-        for name, make in (("agent", agent_q), ("verb_since", verb_q), ("activity_related", activity_q)):
+        kinds = (
+            ("agent", agent_q),
+            ("verb_since", verb_q),
+            ("activity_related", activity_q),
+            ("registration", registration_q),
+        )
+        for name, make in kinds:
             log(f"query {name}: {n} samples")
             for _ in range(5):  # untimed: plan cache, connections
                 load.timed_get(http, make(), hdrs)
@@ -595,7 +616,7 @@ class Bench:
                 lat.append(dt)
                 doc = json.loads(body)
                 counts.append(len(doc.get("statements", [])))
-                if doc.get("more") and name != "agent":
+                if doc.get("more") and name in ("verb_since", "activity_related"):
                     more_urls.append(doc["more"])
             out[name] = self._stats(lat, counts, errors, first_error)
         log(f"query more (second page): {min(n, len(more_urls))} samples")
@@ -860,7 +881,12 @@ def export_ref(ref: str) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="20,000 statements, few requests: a smoke test")
-    parser.add_argument("--target", type=int, help="stored statements for the queries (default 1,000,000)")
+    parser.add_argument(
+        "--scale",
+        "--target",
+        type=int,
+        help="statements in the store when the queries run, up to 10,000,000 (default 1,000,000; --quick 20,000)",
+    )
     parser.add_argument("--app-dir", default=str(ROOT), help="the LMS checkout to run (default: this one)")
     parser.add_argument("--python", default=sys.executable, help="interpreter of the LMS's virtualenv")
     parser.add_argument("--db", default="lms_bench", help="database to (re)create for the run")
