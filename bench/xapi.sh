@@ -4,6 +4,7 @@
 # measures and prints a table (also written to bench/out/). Arguments go to bench/xapi.py:
 #   ./bench/xapi.sh --quick                    # smoke test, under 2 minutes
 #   ./bench/xapi.sh                            # full run: 1,000,000 statements
+#   ./bench/xapi.sh --scale 10000000           # ten years of the city (up to 10,000,000)
 #   ./bench/xapi.sh --app-dir /other/checkout  # benchmark another checkout's code
 set -euo pipefail
 source "$(dirname "$0")/../scripts/lib.sh"

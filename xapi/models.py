@@ -217,6 +217,64 @@ class StatementAgent(models.Model):
         return f"{self.relation}: {self.agent_key}"
 
 
+class StatementRefTarget(models.Model):
+    """The filter keys of the statement a StatementRef targets, so that queries find referring statements by index.
+
+    xAPI 1.0.3 §2.5.1: a query also returns the statements whose StatementRef targets a match
+    (voiding statements, above all), with since/until/limit applied to the referring statement.
+    Testing every referring statement's target grows with the store (0.3% of all statements are
+    voiding statements); this table holds, per referring statement, the keys of its target that
+    the filters read: `activity` (object and side-table activities), `agent` (actor, object agent,
+    side-table agents, the authority derived from its credential), `verb` and `registration`. A
+    query scans the rows of one key in (stored, referrer) order, like the other side tables, and
+    then checks the whole filter on the target, so the keys only need to be a superset.
+
+    It is an index, kept by `xapi.services.references.index_statement_refs` after writes, and
+    never the truth: StatementRefIndex says up to which `stored` it is complete, and queries read
+    referring statements stored after that, and those marked `pending` (their target was not
+    stored yet when indexed), from the statement table itself. `stored` is the referring
+    statement's. Targets never change once stored, so rows are only added, or a `pending` row
+    replaced once its target arrives.
+
+    PII: key may contain an e-mail address (agent keys).
+    """
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "activity"
+        AGENT = "agent", "agent"
+        VERB = "verb", "verb"
+        REGISTRATION = "registration", "registration"
+        PENDING = "pending", "pending"
+
+    referrer = models.ForeignKey(Statement, on_delete=models.PROTECT, related_name="+", db_index=False)
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    key = models.CharField(max_length=1024, blank=True, default="")
+    stored = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["referrer", "kind", "key"], name="xapi_reftarget_unique")]
+        indexes = [models.Index(fields=["kind", "key", "stored", "referrer"], name="xapi_reftarget_order")]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.key}"
+
+
+class StatementRefIndex(models.Model):
+    """How far StatementRefTarget is complete: one row.
+
+    Every referring statement with `stored` at or before `indexed_through` has its target's keys
+    in StatementRefTarget, or a `pending` row there; None: nothing is indexed yet, and queries
+    read every referring statement from the statement table.
+
+    PII: no PII.
+    """
+
+    indexed_through = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"StatementRef targets indexed through {self.indexed_through}"
+
+
 class Attachment(models.Model):
     """Attachment content, stored once per SHA-2 hash (xAPI 1.0.3 §2.4.11).
 

@@ -7,7 +7,16 @@ from datetime import datetime
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from xapi.keys import agent_key, iri_key
-from xapi.models import AUTHORITY_HOME_PAGE, Activity, Credential, Statement, StatementActivity, StatementAgent
+from xapi.models import (
+    AUTHORITY_HOME_PAGE,
+    Activity,
+    Credential,
+    Statement,
+    StatementActivity,
+    StatementAgent,
+    StatementRefIndex,
+    StatementRefTarget,
+)
 
 MAX_LIMIT = 500
 
@@ -158,33 +167,73 @@ def _has_filters(query: StatementQuery) -> bool:
     return any(value is not None for value in (query.agent, query.verb, query.activity, query.registration))
 
 
+def _driving_key(query: StatementQuery) -> tuple[str, str]:
+    """The StatementRefTarget key that every target matching the filters has: the most selective."""
+    Kind = StatementRefTarget.Kind
+    if query.agent is not None:
+        return Kind.AGENT, agent_key(query.agent)
+    if query.registration is not None:
+        return Kind.REGISTRATION, str(query.registration)
+    if query.activity is not None:
+        return Kind.ACTIVITY, iri_key(query.activity)
+    return Kind.VERB, iri_key(query.verb)
+
+
+def _referring(query: StatementQuery, any_target: Q, prefix: str) -> Q:
+    """Non-voided statements whose StatementRef targets a statement matching `any_target`,
+    as a condition on a source whose path to the referring statement is `prefix`."""
+    targets = Statement.objects.filter(any_target, statement_id=OuterRef(f"{prefix}ref_statement_id"))
+    condition = Q(**{f"{prefix}voided": False, f"{prefix}ref_statement_id__isnull": False}) & Q(Exists(targets))
+    if query.mine is not None:
+        condition &= Q(**{f"{prefix}credential": query.mine})
+    return condition
+
+
+def _referrer_branches(query: StatementQuery, authority_of: Credential | None) -> list[tuple[_Source, Q]]:
+    """Where statements referring to a match are read (xAPI 1.0.3 §2.5.1, one level).
+
+    Referring statements indexed in StatementRefTarget are read from it by the key every match
+    has, in (stored, referrer) order, like a side table: flat in the size of the store. Those
+    stored after the index's `indexed_through`, and the pending ones (their target came later),
+    are read from the statement table: the first from the tail of the referrers' partial index,
+    the second by primary key; both are few. Each branch then checks the whole filter on the target
+    (docs/xapi-queries.md).
+    """
+    alternatives = _target_conditions(query, authority_of)
+    any_target = alternatives[0]
+    for alternative in alternatives[1:]:
+        any_target |= alternative
+    referring = _referring(query, any_target, "")
+    main = _Source(Statement.objects.all(), "", "seq")
+    through = StatementRefIndex.objects.filter(pk=1).values_list("indexed_through", flat=True).first()
+    if through is None:
+        return [(main, referring)]
+    kind, key = _driving_key(query)
+    indexed = _Source(StatementRefTarget.objects.filter(kind=kind, key=key), "referrer__", "referrer_id")
+    pending = StatementRefTarget.objects.filter(kind=StatementRefTarget.Kind.PENDING, key="").values("referrer_id")
+    return [
+        (main, referring & Q(stored__gt=through)),
+        (indexed, _referring(query, any_target, "referrer__")),
+        (_Source(Statement.objects.filter(seq__in=pending), "", "seq"), referring),
+    ]
+
+
 def statement_page(query: StatementQuery, *, after: tuple[datetime, int] | None = None):
     """One page of statement dicts (newest first unless ascending) and the cursor when more follow.
 
     Voided statements are left out. xAPI 1.0.3 §2.5.1: statements that target a matching statement
     through a StatementRef are returned as well (one level); that is how a voiding statement is
-    found by the filters of the statement it voids. Referring statements are few, so they are
-    read from their own partial index and merged in.
+    found by the filters of the statement it voids (_referrer_branches).
     """
     limit = min(query.limit or MAX_LIMIT, MAX_LIMIT)
     found: dict[int, tuple] = {}
     authority_of = _credential_of_authority(query)
-    for source, condition in _branches(query, authority_of):
+    branches = _branches(query, authority_of)
+    if _has_filters(query):
+        branches += _referrer_branches(query, authority_of)
+    for source, condition in branches:
         order = ("stored", source.seq) if query.ascending else ("-stored", f"-{source.seq}")
         for row in source.rows(condition, _window(query, after, source.seq), order, limit + 1):
-            found[row[2]] = row
-    if _has_filters(query):
-        alternatives = _target_conditions(query, authority_of)
-        any_target = alternatives[0]
-        for alternative in alternatives[1:]:
-            any_target |= alternative
-        targets = Statement.objects.filter(any_target, statement_id=OuterRef("ref_statement_id"))
-        referrers = Q(voided=False, ref_statement_id__isnull=False) & Q(Exists(targets))
-        if query.mine is not None:
-            referrers &= Q(credential=query.mine)
-        order = ("stored", "seq") if query.ascending else ("-stored", "-seq")
-        source = _Source(Statement.objects.all(), "", "seq")
-        for row in source.rows(referrers, _window(query, after, "seq"), order, limit + 1):
             found[row[2]] = row
     rows = sorted(found.values(), key=lambda row: (row[1], row[2]), reverse=not query.ascending)[: limit + 1]
     cursor = (rows[limit - 1][1], rows[limit - 1][2]) if len(rows) > limit else None
