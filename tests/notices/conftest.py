@@ -25,7 +25,12 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 — aiosmtpd's hook name
-        self.messages.append(email.message_from_bytes(envelope.original_content, policy=policy.default))
+        message = email.message_from_bytes(envelope.original_content, policy=policy.default)
+        # A long non-ASCII subject is folded before its first encoded word ("Subject: \r\n =?utf-8?…"),
+        # which Python's parser keeps as a leading space; mail clients show it without.
+        if message["Subject"] is not None:
+            message.replace_header("Subject", str(message["Subject"]).strip())
+        self.messages.append(message)
         return "250 Message accepted for delivery"
 
     def to(self, address: str) -> list[email.message.EmailMessage]:
