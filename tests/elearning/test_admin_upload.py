@@ -49,3 +49,18 @@ def test_trainees_cannot_reach_the_package_admin(client):
     client.force_login(TraineeFactory().user)
     response = client.get(ADD_URL)
     assert response.status_code in (302, 403)
+
+
+def test_an_attached_package_can_be_renamed_but_not_moved_or_replaced(client):
+    from elearning.services.packages import import_package
+
+    course, other = CourseFactory(), CourseFactory()
+    package = import_package(course=course, upload=scorm12_package(), by_user=None)
+    client.force_login(StaffUserFactory())
+    edit_url = f"/admin/snippets/elearning/contentpackage/edit/{package.pk}/"
+    page = client.get(edit_url).content.decode()
+    assert 'name="upload"' not in page
+    response = client.post(edit_url, {"course": other.pk, "title": "新名稱"})
+    assert response.status_code == 302
+    package.refresh_from_db()
+    assert package.title == "新名稱" and package.course == course
