@@ -7,6 +7,8 @@ commit (xapi/signals.py).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import xapi.api as xapi_api
 from xapi.signals import statements_stored, statements_voided
 
@@ -14,6 +16,7 @@ __all__ = [
     "LMS_AUTHORITY",
     "get_statement_states",
     "is_issued_by_lms",
+    "iter_statements",
     "query_statements",
     "statements_stored",
     "statements_voided",
@@ -26,6 +29,11 @@ is_issued_by_lms = xapi_api.is_issued_by_lms
 
 def query_statements(**filters) -> list[dict]:
     return xapi_api.query_statements(**filters)
+
+
+def iter_statements(**filters) -> Iterator[dict]:
+    """Every match, a page at a time (xapi.api.iter_statements): for replays of the whole LRS."""
+    return xapi_api.iter_statements(**filters)
 
 
 def get_statement_states(statement_ids: list) -> dict:

@@ -5,7 +5,9 @@ HTTP edge; `StatementInvalid` (a ValueError) names the offending property path.
 """
 
 import uuid
+from collections.abc import Iterator
 from datetime import datetime
+from itertools import islice
 
 from xapi import selectors
 from xapi.errors import BadRequest, Conflict, XapiError
@@ -25,6 +27,7 @@ __all__ = [
     "get_statement",
     "get_statement_states",
     "is_issued_by_lms",
+    "iter_statements",
     "query_statements",
     "record_statements",
     "void_statement",
@@ -78,6 +81,40 @@ def void_statement(
     )
 
 
+def iter_statements(
+    *,
+    agent: dict | None = None,
+    verb: str | None = None,
+    activity: str | None = None,
+    registration: uuid.UUID | str | None = None,
+    related_activities: bool = False,
+    related_agents: bool = False,
+    since: datetime | None = None,
+    until: datetime | None = None,
+    ascending: bool = False,
+) -> Iterator[dict]:
+    """Stored, non-voided statements matching the filters (xAPI 1.0.3 §2.5.1), newest first.
+
+    For large reads (a projection rebuilt, a year replayed): one page of at most
+    `selectors.MAX_LIMIT` statements is held at a time, each page one indexed query continuing
+    after the last (stored, seq) read, as the `more` links of the HTTP API do.
+    """
+    return _statements(
+        _query(
+            agent=agent,
+            verb=verb,
+            activity=activity,
+            registration=registration,
+            related_activities=related_activities,
+            related_agents=related_agents,
+            since=since,
+            until=until,
+            limit=None,
+            ascending=ascending,
+        )
+    )
+
+
 def query_statements(
     *,
     agent: dict | None = None,
@@ -91,11 +128,50 @@ def query_statements(
     limit: int | None = None,
     ascending: bool = False,
 ) -> list[dict]:
-    """Stored, non-voided statements matching the filters (xAPI 1.0.3 §2.5.1), newest first.
+    """Stored, non-voided statements matching the filters (xAPI 1.0.3 §2.5.1), newest first, as a list.
 
-    Without `limit`, every match is returned (paged internally).
+    Without `limit`, every match is returned: for large reads iterate `iter_statements` instead.
     """
-    query = selectors.StatementQuery(
+    statements = _statements(
+        _query(
+            agent=agent,
+            verb=verb,
+            activity=activity,
+            registration=registration,
+            related_activities=related_activities,
+            related_agents=related_agents,
+            since=since,
+            until=until,
+            limit=limit,
+            ascending=ascending,
+        )
+    )
+    return list(islice(statements, limit) if limit else statements)
+
+
+def _statements(query: selectors.StatementQuery) -> Iterator[dict]:
+    after = None
+    while True:
+        page, after = selectors.statement_page(query, after=after)
+        yield from page
+        if after is None:
+            return
+
+
+def _query(
+    *,
+    agent: dict | None,
+    verb: str | None,
+    activity: str | None,
+    registration: uuid.UUID | str | None,
+    related_activities: bool,
+    related_agents: bool,
+    since: datetime | None,
+    until: datetime | None,
+    limit: int | None,
+    ascending: bool,
+) -> selectors.StatementQuery:
+    return selectors.StatementQuery(
         agent=agent,
         verb=verb,
         activity=activity,
@@ -107,13 +183,6 @@ def query_statements(
         limit=min(limit, selectors.MAX_LIMIT) if limit else selectors.MAX_LIMIT,
         ascending=ascending,
     )
-    result: list[dict] = []
-    after = None
-    while True:
-        page, after = selectors.statement_page(query, after=after)
-        result.extend(page)
-        if after is None or (limit and len(result) >= limit):
-            return result[:limit] if limit else result
 
 
 def get_statement(statement_id: uuid.UUID | str, *, voided: bool = False) -> dict | None:

@@ -11,6 +11,7 @@ import logging
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from django.db import transaction
@@ -195,7 +196,8 @@ def rebuild_projection(*, batch_size: int = 5000) -> int:
         LearningRecord.objects.all().delete()
         total = 0
         for verb in PROJECTED_VERBS:
-            statements = lrs.query_statements(verb=verb, ascending=True)
-            for start in range(0, len(statements), batch_size):
-                total += project_statements(statements=statements[start : start + batch_size])
+            # A page of the LRS at a time, never the whole history in memory.
+            statements = lrs.iter_statements(verb=verb, ascending=True)
+            while chunk := list(islice(statements, batch_size)):
+                total += project_statements(statements=chunk)
     return total

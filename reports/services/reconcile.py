@@ -67,7 +67,7 @@ def _completion_differences() -> list[Difference]:
 def _projection_differences() -> list[Difference]:
     expected: dict[uuid.UUID, Decimal] = {}
     for verb in PROJECTED_VERBS:
-        statements = [s for s in lrs.query_statements(verb=verb, ascending=True) if _is_lms_issued(s)]
+        statements = [s for s in lrs.iter_statements(verb=verb, ascending=True) if _is_lms_issued(s)]
         for chunk in _chunks(statements):
             expected.update({row.statement_id: row.credited_hours for row in projected_rows(statements=chunk)})
     actual = dict(LearningRecord.objects.values_list("statement_id", "credited_hours"))

@@ -83,7 +83,7 @@ def test_statements_of_other_authorities_are_not_credited(monkeypatch):
 def test_rebuild_replays_the_lrs(monkeypatch):
     person = PersonFactory()
     statement = make_statement(person, course=CourseFactory(), hours=1, at=dt.datetime(2019, 1, 1, tzinfo=TAIPEI))
-    monkeypatch.setattr(lrs, "query_statements", lambda verb, **kw: [statement] if verb == Verbs.COMPLETED else [])
+    monkeypatch.setattr(lrs, "iter_statements", lambda verb, **kw: iter([statement] if verb == Verbs.COMPLETED else []))
     call_command("rebuild_learning_records")
     assert LearningRecord.objects.count() == 1
 

@@ -7,7 +7,6 @@ from django.test import Client
 from xapi.services import bulk
 from xapi.services import statements as statement_services
 from xapi.services.credentials import create_credential
-from xapi.services.statements import forget_cached_activities
 
 BASE = "/xapi"
 
@@ -50,14 +49,6 @@ class XapiClient:
 
     def delete(self, path, params=None, **headers):
         return self._send("delete", path, b"", params, "application/json", headers)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_activity_cache():
-    # Tests roll back their transactions; the process-wide Activity cache must not outlive them.
-    forget_cached_activities()
-    yield
-    forget_cached_activities()
 
 
 @pytest.fixture

@@ -81,6 +81,28 @@ def test_query_statements_filters_and_pages_through_everything():
     assert len(api.query_statements(limit=2)) == 2
 
 
+def test_iter_statements_reads_every_page_lazily(monkeypatch):
+    from xapi import selectors
+
+    api.record_statements([make_statement(actor=make_agent(n)) for n in range(5)])
+    pages = []
+    real_page = selectors.statement_page
+
+    def counting(query, *, after=None):
+        pages.append(after)
+        return real_page(query, after=after)
+
+    monkeypatch.setattr(selectors, "MAX_LIMIT", 2)
+    monkeypatch.setattr(selectors, "statement_page", counting)
+    statements = api.iter_statements(ascending=True)
+    assert pages == []  # nothing is read before the first statement is asked for
+    assert next(statements)["actor"] == make_agent(0)
+    assert len(pages) == 1
+    assert [s["actor"]["name"] for s in statements] == [f"Learner {n}" for n in range(1, 5)]
+    assert len(pages) == 3  # 2 + 2 + 1
+    assert len(api.query_statements(limit=3)) == 3
+
+
 def test_recording_a_conflicting_statement_raises_conflict():
     statement = make_statement_with_id()
     api.record_statements([statement])

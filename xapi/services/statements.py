@@ -6,13 +6,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
 
-import orjson
 from django.db import IntegrityError, connection, transaction
 
 from xapi import signals
 from xapi.errors import BadRequest, Conflict
 from xapi.keys import agent_key, iri_key
-from xapi.models import Activity, Attachment, Credential, Statement, StatementActivity, StatementAgent
+from xapi.models import Attachment, Credential, Statement, StatementActivity, StatementAgent
 from xapi.validation import (
     VERSION_1,
     StatementInvalid,
@@ -25,7 +24,8 @@ from xapi.validation.attachments import SIGNATURE_USAGE
 from xapi.validation.verbs import VOIDED
 
 from . import consistency, voiding
-from .bulk import insert_new_statements, insert_rows
+from .activities import activity_cache, merge_definition, save_activities, stored_as_is
+from .bulk import NewStatement, StatementRow, insert_new_statements, insert_rows, insert_statement_rows
 from .signatures import check_signature, comparable_statement
 
 # What the LRS sets itself and so is ignored when comparing a resent statement with the stored
@@ -182,23 +182,6 @@ def _concurrent_ids_conflict():
         raise Conflict("a statement with one of these ids was stored concurrently; retry") from exc
 
 
-_STATEMENT_COLUMNS = [
-    "statement_id",
-    "data",
-    "actor_key",
-    "verb_id",
-    "object_activity_id",
-    "object_agent_key",
-    "ref_statement_id",
-    "registration",
-    "timestamp",
-    "stored",
-    "voided",
-    "is_voiding",
-    "credential_id",
-]
-
-
 def _keys(statement: dict) -> tuple[str, str, str | None, str | None]:
     """actor_key, verb_id, object_activity_id and object_agent_key of a statement."""
     obj = statement["object"]
@@ -211,26 +194,26 @@ def _keys(statement: dict) -> tuple[str, str, str | None, str | None]:
     )
 
 
-def _row(statement: dict, credential: Credential | None) -> dict:
+def _row(statement: dict, credential: Credential | None) -> StatementRow:
     """The Statement column values, derived once at ingest (see the Statement docstring)."""
     obj = statement["object"]
     registration = statement.get("context", {}).get("registration")
     actor, verb, activity, object_agent = _keys(statement)
-    return {
-        "statement_id": uuid.UUID(statement["id"]),
-        "data": statement,
-        "actor_key": actor,
-        "verb_id": verb,
-        "object_activity_id": activity,
-        "object_agent_key": object_agent,
-        "ref_statement_id": uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None,
-        "registration": uuid.UUID(registration) if registration else None,
-        "timestamp": parse_timestamp(statement["timestamp"]),
-        "stored": parse_timestamp(statement["stored"]),
-        "voided": False,
-        "is_voiding": statement["verb"]["id"] == VOIDED,
-        "credential_id": credential.pk if credential else None,
-    }
+    return StatementRow(
+        statement_id=uuid.UUID(statement["id"]),
+        data=statement,
+        actor_key=actor,
+        verb_id=verb,
+        object_activity_id=activity,
+        object_agent_key=object_agent,
+        ref_statement_id=uuid.UUID(obj["id"]) if obj.get("objectType") == "StatementRef" else None,
+        registration=uuid.UUID(registration) if registration else None,
+        timestamp=parse_timestamp(statement["timestamp"]),
+        stored=parse_timestamp(statement["stored"]),
+        voided=False,
+        is_voiding=statement["verb"]["id"] == VOIDED,
+        credential_id=credential.pk if credential else None,
+    )
 
 
 def record_statements(
@@ -359,30 +342,30 @@ def _insert_directly(
     if any(statement["object"].get("objectType") == "StatementRef" for statement in batch):
         return False
     mentioned = [_activity_rows(statement) for statement in batch]
-    unknown = _activity_cache.uncovered(_merged_definitions(mentioned), define=define)
+    definitions = _merged_definitions(mentioned)
+    unknown = activity_cache.uncovered(definitions, define=define)
+    if unknown and activity_cache.refresh():
+        unknown = activity_cache.uncovered(definitions, define=define)
     if unknown:
         # Activities stored by other processes need no write here; learn them and go on. New
         # ones or changed definitions need the general path's locked merge.
-        if connection.in_atomic_block or not _stored_as_is(unknown, define=define):
+        if connection.in_atomic_block or not stored_as_is(unknown, define=define):
             return False
-        _activity_cache.remember(unknown, define=define)
+        activity_cache.remember(unknown, define=define)
     derived_authority = _derived_authority(credential)
-    payload = []
-    for statement, activities in zip(batch, mentioned, strict=True):
-        # The columns of _row, as JSON: ids and registrations are validated UUID strings that the
-        # database casts; `stored` is one value for the batch, passed once.
-        payload.append(
-            [
-                statement["id"],
-                statement,
-                *_keys(statement),
-                statement.get("context", {}).get("registration"),
-                # No timestamp: the statement gets `stored`, stamped by the insert itself.
-                parse_timestamp(statement["timestamp"]) if "timestamp" in statement else None,
-                list(_side_agents(statement, derived_authority).items()),
-                list(_side_activities(activities).items()),
-            ]
+    payload = [
+        NewStatement(
+            statement["id"],
+            statement,
+            *_keys(statement),
+            registration=statement.get("context", {}).get("registration"),
+            # No timestamp: the statement gets `stored`, stamped by the insert itself.
+            timestamp=parse_timestamp(statement["timestamp"]) if "timestamp" in statement else None,
+            agents=list(_side_agents(statement, derived_authority).items()),
+            activities=list(_side_activities(activities).items()),
         )
+        for statement, activities in zip(batch, mentioned, strict=True)
+    ]
     # Inside a caller's transaction a savepoint keeps a concurrent-insert error local;
     # on its own the single statement is already atomic.
     with transaction.atomic() if connection.in_atomic_block else nullcontext():
@@ -412,14 +395,6 @@ def _announce_voided(voided_ids: list[uuid.UUID]) -> None:
         )
 
 
-def _stored_as_is(definitions: dict[str, dict | None], *, define: bool) -> bool:
-    """Whether every Activity is stored and (with "define") already has these definitions merged in."""
-    stored = dict(Activity.objects.filter(activity_id__in=list(definitions)).values_list("activity_id", "definition"))
-    if len(stored) < len(definitions):
-        return False
-    return not define or all(merge_definition(stored[a], d) == stored[a] for a, d in definitions.items())
-
-
 def _may_define(credential: Credential | None) -> bool:
     # xAPI 1.0.3 §4.2 scope "define": without it, Activity definitions are not updated.
     return credential is None or credential.has_scope("define")
@@ -430,10 +405,8 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         return
     rows = [_row(statement, credential) for statement in batch]
     voided_ids = voiding.apply_voiding(rows, credential)
-    seqs = insert_rows(
-        Statement, _STATEMENT_COLUMNS, [tuple(row[c] for c in _STATEMENT_COLUMNS) for row in rows], with_pk=True
-    )
-    stored_at = rows[0]["stored"]
+    seqs = insert_statement_rows(rows)
+    stored_at = rows[0].stored
     mentioned = [_activity_rows(statement) for statement in batch]
     derived_authority = _derived_authority(credential)
     agent_rows, activity_rows = [], []
@@ -444,7 +417,7 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
         activity_rows.extend((seq, key, relation, stored_at) for key, relation in _side_activities(activities).items())
     insert_rows(StatementAgent, ["statement_id", "agent_key", "relation", "stored"], agent_rows)
     insert_rows(StatementActivity, ["statement_id", "activity_id", "relation", "stored"], activity_rows)
-    _save_activities(_merged_definitions(mentioned), define=define)
+    save_activities(_merged_definitions(mentioned), define=define)
     if attachments:
         Attachment.objects.bulk_create(
             [
@@ -453,113 +426,9 @@ def _store(batch: list[dict], *, credential: Credential | None, attachments: dic
             ],
             ignore_conflicts=True,
         )
-    ids = [row["statement_id"] for row in rows]
+    ids = [row.statement_id for row in rows]
     _announce_stored(ids, batch)
     _announce_voided(voided_ids)
-
-
-def merge_definition(old: dict | None, new: dict | None) -> dict | None:
-    """Merge two definitions of one Activity: language maps are united, the rest is replaced.
-
-    xAPI 1.0.3 §7.5: the Activities resource returns all known information, e.g. the
-    descriptions in every language that statements used.
-    """
-    if not old or not new:
-        return new or old
-    merged = {**old, **new}
-    for name in ("name", "description"):
-        if isinstance(old.get(name), dict) and isinstance(new.get(name), dict):
-            merged[name] = {**old[name], **new[name]}
-    if isinstance(old.get("extensions"), dict) and isinstance(new.get("extensions"), dict):
-        merged["extensions"] = {**old["extensions"], **new["extensions"]}
-    return merged
-
-
-def _save_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
-    """The canonical Activity: one row per id, its definition merged from statements sent with
-    the "define" scope (xAPI 1.0.3 §4.2: without it the LRS SHOULD NOT update its representation).
-
-    In the steady state every Activity exists with its definition and nothing is queried (see
-    _ActivityCache); otherwise one SELECT. When a batch adds or changes Activities, the
-    maintenance is serialized across batches by a transaction-level advisory lock: inserting
-    new ids and updating changed rows in two steps could otherwise deadlock two concurrent
-    batches. Merges read the row under that lock, so no concurrent merge is lost.
-    """
-    wanted = _activity_cache.uncovered(definitions, define=define)
-    if wanted:
-        _save_uncached_activities(wanted, define=define)
-        transaction.on_commit(lambda: _activity_cache.remember(wanted, define=define))
-
-
-class _ActivityCache:
-    """Activities this process has seen committed, with the last definition it applied.
-
-    Lets the steady state (known Activities, unchanged definitions) skip the Activity lookup,
-    one round trip of every single-statement request. Filled only on commit, so a rolled-back
-    batch never counts; bounded, and simply cleared when full.
-    """
-
-    LIMIT = 20_000
-
-    def __init__(self) -> None:
-        self.definitions: dict[str, bytes] = {}
-
-    @staticmethod
-    def _key(definition: dict | None) -> bytes:
-        return orjson.dumps(definition, option=orjson.OPT_SORT_KEYS) if definition else b""
-
-    def uncovered(self, definitions: dict[str, dict | None], *, define: bool) -> dict[str, dict | None]:
-        """The Activities (with definitions) that this process cannot vouch for."""
-        return {a: d for a, d in definitions.items() if not self.covers(a, d, define=define)}
-
-    def covers(self, activity_id: str, definition: dict | None, *, define: bool) -> bool:
-        if activity_id not in self.definitions:
-            return False
-        return not define or not definition or self.definitions[activity_id] == self._key(definition)
-
-    def remember(self, definitions: dict[str, dict | None], *, define: bool) -> None:
-        if len(self.definitions) > self.LIMIT:
-            self.definitions.clear()
-        for activity_id, definition in definitions.items():
-            if define and definition:
-                self.definitions[activity_id] = self._key(definition)
-            else:
-                self.definitions.setdefault(activity_id, b"")
-
-
-_activity_cache = _ActivityCache()
-
-
-def forget_cached_activities() -> None:
-    """Empty this process's Activity cache (tests roll back what it remembered)."""
-    _activity_cache.definitions.clear()
-
-
-def _save_uncached_activities(definitions: dict[str, dict | None], *, define: bool) -> None:
-    known = {activity.activity_id: activity for activity in Activity.objects.filter(activity_id__in=list(definitions))}
-    new = [activity_id for activity_id in sorted(definitions) if activity_id not in known]
-    stale = define and any(
-        merge_definition(activity.definition, definitions[activity_id]) != activity.definition
-        for activity_id, activity in known.items()
-    )
-    if not new and not stale:
-        return
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('xapi_activity'))")
-    Activity.objects.bulk_create(
-        [Activity(activity_id=a, definition=(definitions[a] or {}) if define else {}) for a in new],
-        ignore_conflicts=True,
-    )
-    if not stale:
-        return
-    changed = []
-    for activity in Activity.objects.filter(activity_id__in=list(known)).select_for_update():
-        definition = merge_definition(activity.definition, definitions[activity.activity_id])
-        if definition != activity.definition:
-            activity.definition = definition
-            changed.append(activity)
-    Activity.objects.bulk_update(changed, ["definition"])
 
 
 def void_statement(

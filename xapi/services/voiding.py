@@ -9,13 +9,15 @@ the statements sent with that same credential; a credential given the explicit s
 A voiding statement may also arrive before its target (an outage, batches sent out of order).
 It is stored then; when the target arrives it is stored voided, if that voiding statement's
 sender was allowed to void it (the same rule). The fast path mirrors that test in SQL
-(`bulk._PENDING_VOID`).
+(the EXISTS in `bulk._INSERT_STATEMENTS`).
 """
 
 import uuid
 
 from xapi.errors import Forbidden
 from xapi.models import Credential, Statement
+
+from .bulk import StatementRow
 
 VOID_OTHERS = "statements/void/others"
 
@@ -34,21 +36,21 @@ def refusal(voiding_id: object, target_id: object) -> Forbidden:
     )
 
 
-def apply_voiding(rows: list[dict], credential: Credential | None) -> list[uuid.UUID]:
+def apply_voiding(rows: list[StatementRow], credential: Credential | None) -> list[uuid.UUID]:
     """Mark the rows and stored statements that this batch voids; return their ids.
 
-    `rows` are the new Statement column dicts of one batch sent with `credential` (None: the
+    `rows` are the new Statement rows of one batch sent with `credential` (None: the
     LMS itself). Raises Forbidden when a voiding statement targets a stored statement its
     sender may not void. A voiding statement that targets a voiding statement voids nothing.
     """
     voided: list[uuid.UUID] = []
-    in_batch = {row["statement_id"]: row for row in rows}
-    targets = {row["ref_statement_id"]: row["statement_id"] for row in rows if row["is_voiding"]}
+    in_batch = {row.statement_id: row for row in rows}
+    targets = {row.ref_statement_id: row.statement_id for row in rows if row.is_voiding}
     if targets:
         for target, _voiding_id in targets.items():
             row = in_batch.get(target)
-            if row is not None and not row["is_voiding"]:
-                row["voided"] = True
+            if row is not None and not row.is_voiding:
+                row.voided = True
                 voided.append(target)
         stored = list(
             Statement.objects.filter(statement_id__in=list(targets)).values_list(
@@ -62,7 +64,7 @@ def apply_voiding(rows: list[dict], credential: Credential | None) -> list[uuid.
         Statement.objects.filter(statement_id__in=fresh).update(voided=True)
         voided.extend(fresh)
     # Voiding statements stored earlier than their targets (the target arrives now).
-    candidates = [row["statement_id"] for row in rows if not row["is_voiding"] and not row["voided"]]
+    candidates = [row.statement_id for row in rows if not row.is_voiding and not row.voided]
     if candidates:
         pending = list(
             Statement.objects.filter(is_voiding=True, ref_statement_id__in=candidates).values_list(
@@ -73,7 +75,7 @@ def apply_voiding(rows: list[dict], credential: Credential | None) -> list[uuid.
             voiders = {c.pk: c for c in Credential.objects.filter(pk__in={cid for _t, cid in pending if cid})}
             for target, voider_id in pending:
                 row = in_batch[target]
-                if not row["voided"] and may_void(voiders.get(voider_id), row["credential_id"]):
-                    row["voided"] = True
+                if not row.voided and may_void(voiders.get(voider_id), row.credential_id):
+                    row.voided = True
                     voided.append(target)
     return voided

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from . import exact
 from .agents import Agent, Group
-from .common import VERSION_1, VERSION_2, format_stored, format_timestamp, is_uuid, parse_timestamp
+from .common import PATTERN_MESSAGES, VERSION_1, VERSION_2, format_stored, format_timestamp, is_uuid, parse_timestamp
 from .statements import Statement
 
 __all__ = [
@@ -99,7 +99,10 @@ def _nulls(value: Any, path: str, found: list[tuple[str, str]], *, in_extension:
 def _pydantic_errors(exc: pydantic.ValidationError, prefix: str) -> list[tuple[str, str]]:
     errors = []
     for error in exc.errors(include_url=False, include_input=False):
-        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "string_pattern_mismatch":
+            message = PATTERN_MESSAGES[error["ctx"]["pattern"]]
+        else:
+            message = error["msg"].removeprefix("Value error, ")
         entry = (_join(prefix, error["loc"]), message)
         if entry not in errors:
             errors.append(entry)

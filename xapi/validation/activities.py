@@ -27,6 +27,7 @@ COMPONENT_LISTS = {
     "performance": {"steps"},
 }
 ALL_COMPONENT_LISTS = ("choices", "scale", "source", "target", "steps")
+_INTERACTION_PROPERTIES = frozenset({"interactionType", "correctResponsesPattern", *ALL_COMPONENT_LISTS})
 
 
 class InteractionComponent(XapiModel):
@@ -57,6 +58,8 @@ class ActivityDefinition(XapiModel):
 
     @model_validator(mode="after")
     def _interaction_components(self) -> "ActivityDefinition":
+        if not self.model_fields_set & _INTERACTION_PROPERTIES:
+            return self  # the usual definition: a name, a type, nothing to check here
         present = {name for name in ALL_COMPONENT_LISTS if getattr(self, name) is not None}
         if (self.correctResponsesPattern is not None or present) and self.interactionType is None:
             raise ValueError("interactionType is required with correctResponsesPattern or interaction components")

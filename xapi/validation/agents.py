@@ -7,6 +7,7 @@ from pydantic import Discriminator, StrictStr, Tag, model_validator
 from .common import IRL, MailtoIRI, Sha1Hex, XapiModel
 
 IFI_PROPERTIES = ("mbox", "mbox_sha1sum", "openid", "account")
+_IFI_SET = frozenset(IFI_PROPERTIES)
 
 
 class Account(XapiModel):
@@ -24,7 +25,8 @@ class _IdentifiedBase(XapiModel):
     account: Account | None = None
 
     def ifi_count(self) -> int:
-        return sum(getattr(self, prop) is not None for prop in IFI_PROPERTIES)
+        # Only the properties the JSON had can be set (the usual Agent has one of them).
+        return sum(getattr(self, prop) is not None for prop in self.model_fields_set & _IFI_SET)
 
 
 class Agent(_IdentifiedBase):

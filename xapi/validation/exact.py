@@ -14,6 +14,7 @@ import re
 
 _SUSPECT = re.compile(rb"NaN|Infinity|[eE][+-]?\d{3}|\d{300}|\\u[dD][89a-fA-F]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F]")
 _DIGIT = re.compile("[1-9]")
 NON_FINITE = (
     "is not a finite number that can be stored exactly (JSON has no NaN or Infinity, and numbers must fit a double)"
@@ -81,7 +82,23 @@ def loads(text: bytes | str, root: str | None = None) -> object:
     raw = text if isinstance(text, bytes) else text.encode("utf-8", "surrogatepass")
     if _SUSPECT.search(raw) is None:
         return json.loads(text)
-    data = json.loads(text, parse_constant=_Inexact, parse_float=_float)
+    # The scan is coarse (a UUID's "e123" matches it), so the parse itself notes what it met
+    # that a double cannot hold; the walk naming the property runs only when there is one.
+    inexact: list[_Inexact] = []
+
+    def constant(name: str) -> _Inexact:
+        inexact.append(_Inexact(name))
+        return inexact[-1]
+
+    def number(text: str) -> object:
+        value = _float(text)
+        if isinstance(value, _Inexact):
+            inexact.append(value)
+        return value
+
+    data = json.loads(text, parse_constant=constant, parse_float=number)
+    if not inexact and isinstance(text, bytes) and _SURROGATE_ESCAPE.search(raw) is None:
+        return data
     found = problem(data, root if root is not None else ("statements" if isinstance(data, list) else "statement"))
     if found:
         raise Unstorable(*found)
