@@ -74,23 +74,20 @@ def certificate_pdf(certificate: Certificate, *, verify_url: str) -> bytes:
 RECORD_COLUMNS = ["完成日期", "課程名稱", "班期", "上課方式", "類別", "認證時數", "證書字號"]
 
 
-def record_rows(completions) -> list[list[str]]:
-    rows = []
-    for completion in completions:
-        axis = completion.course.competency_axis if completion.course_id else None
-        certificates = [c.number for c in completion.certificates.all() if c.revoked_at is None]
-        rows.append(
-            [
-                format_roc_date(timezone.localtime(completion.completed_at)),
-                completion.title,
-                completion.offering.code if completion.offering_id else "",
-                str(completion.get_modality_display()),
-                axis.name if axis else "",
-                f"{completion.credited_hours}",
-                "、".join(certificates),
-            ]
-        )
-    return rows
+def record_rows(lines) -> list[list[str]]:
+    """The record's rows from the year's record lines (courses/trainee_home.py: the reports' count)."""
+    return [
+        [
+            format_roc_date(timezone.localtime(line.occurred_at)),
+            line.title,
+            line.offering_code,
+            line.modality_label,
+            line.category,
+            f"{line.credited_hours}",
+            "、".join(line.certificate_numbers),
+        ]
+        for line in lines
+    ]
 
 
 def learning_record_csv(*, completions) -> bytes:

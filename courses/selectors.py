@@ -10,10 +10,10 @@ from django.conf import settings
 from django.db.models import Avg, Count, Prefetch, Q
 from django.utils import timezone
 
+from courses import trainee_home
 from courses.models import (
     Attendance,
     Certificate,
-    Completion,
     Course,
     CourseEvaluation,
     Enrollment,
@@ -80,35 +80,26 @@ def desk_offerings(*, query: str = "", modality: str = "", period: str = "upcomi
 # --- Learning records ---------------------------------------------------------------------------
 
 
-def _year_bounds(year: int):
-    tz = timezone.get_current_timezone()
-    return dt.datetime(year, 1, 1, tzinfo=tz), dt.datetime(year + 1, 1, 1, tzinfo=tz)
+def learning_record_in_year(*, person, year: int) -> list[trainee_home.RecordLine]:
+    """A person's credited learning of `year` (Taipei time) as the reports count it: the projection,
+    through the source reports registers (courses/trainee_home.py, docs/trainee-home.md)."""
+    return trainee_home.learning_record(person=person, year=year)
 
 
-def completions_in_year(*, person, year: int):
-    """A person's credited (non-voided) completions whose learning happened in `year` (Taipei time)."""
-    start, end = _year_bounds(year)
-    return (
-        Completion.objects.filter(person=person, voided_at__isnull=True, completed_at__gte=start, completed_at__lt=end)
-        .select_related("course__competency_axis", "offering")
-        .prefetch_related("certificates")
-        .order_by("completed_at", "pk")
-    )
+# The name courses/views.py calls (that module is being split; the call moves to the new name then).
+completions_in_year = learning_record_in_year
 
 
-def hours_summary(completions) -> dict:
-    """Total hours and hours per modality and per category (competency axis) for a list of completions."""
+def hours_summary(lines) -> dict:
+    """Total hours and hours per modality and per category (competency axis) of a year's record lines."""
     by_modality: dict[str, Decimal] = {}
     by_category: dict[str, Decimal] = {}
     total = Decimal(0)
-    labels = dict(Modality.choices)
-    for completion in completions:
-        total += completion.credited_hours
-        modality = str(labels.get(completion.modality, completion.modality))
-        by_modality[modality] = by_modality.get(modality, Decimal(0)) + completion.credited_hours
-        axis = completion.course.competency_axis if completion.course_id else None
-        category = axis.name if axis else "其他"
-        by_category[category] = by_category.get(category, Decimal(0)) + completion.credited_hours
+    for line in lines:
+        total += line.credited_hours
+        by_modality[line.modality_label] = by_modality.get(line.modality_label, Decimal(0)) + line.credited_hours
+        category = line.category or "其他"
+        by_category[category] = by_category.get(category, Decimal(0)) + line.credited_hours
     return {"total": total, "by_modality": by_modality, "by_category": by_category}
 
 

@@ -10,12 +10,13 @@ class ReportsConfig(AppConfig):
         from django.apps import apps
         from django.db.models.signals import post_migrate
 
-        from courses.trainee_home import register_section
+        from courses.trainee_home import register_record_source, register_section
         from lms.deliveries.services import register_consumer
         from lms.people.signals import person_deidentified
         from reports import checks, lrs, progress, receivers, roles  # noqa: F401 — checks register themselves
 
         register_section(progress.home_section)
+        register_record_source(progress.record_lines)
 
         register_consumer(receivers.CONSUMER, receivers.apply_statement_changes)
         lrs.statements_stored.connect(receivers.on_statements_stored, dispatch_uid="reports.project_statements")

@@ -1,11 +1,15 @@
-"""What do I still need: a trainee's progress against each rule of a year, and what would fill each gap.
+"""我的學習's figures from the reports' count: the learning record, progress against each rule, what fills a gap.
 
-The figures are the learner report's (builders.build_learner_report), so 我的學習 and 報表 never
-disagree. For a rule not yet met in the running year, the suggestions are offerings of courses
-that count for it (docs/trainee-home.md): published courses whose topics, competency axis,
-modality, course or learning path match the rule, with an offering that is open for enrolment
-now and ends by the rule's deadline, that the person is eligible for, not already enrolled in and
-has not completed within the rule's years.
+The learning record (hours, the history table, the personal record PDF/CSV) is the person's
+crediting rows of the projection (selectors.credited_records) and the progress figures are the
+learner report's (builders.build_learner_report), so 我的學習 and 報表 never disagree: a voided
+statement leaves both at once (docs/trainee-home.md).
+
+For a rule not yet met in the running year, the suggestions are offerings of courses that count
+for it: published courses whose topics, competency axis, modality, course or learning path match
+the rule, with an offering that is open for enrolment now and ends by the rule's deadline, that
+the person is eligible for, not already enrolled in and has not completed (in the projection)
+within the rule's years.
 E-learning first (it can be done at once), then the soonest start.
 """
 
@@ -13,15 +17,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
-from courses.models import Completion, Course, Enrollment, LearningPathStep, Modality, Offering
+from courses.models import Certificate, Course, Enrollment, LearningPathStep, Modality, Offering
 from courses.services.enrollment import eligibility_problems
-from courses.trainee_home import HomeSection
+from courses.trainee_home import HomeSection, RecordLine
 from lms.people.models import Person
-from reports import builders
+from reports import builders, selectors
 from reports.models import RequirementRule
 
 SUGGESTIONS_PER_RULE = 4
@@ -79,13 +84,11 @@ def offerings_filling(
     today = timezone.localdate(now)
     taken = Enrollment.objects.filter(person=person, status__in=Enrollment.ACTIVE_STATUSES).values("offering_id")
     first, last = rule.counted_years(today.year)
-    done = Completion.objects.filter(
-        person=person,
-        voided_at__isnull=True,
-        course__isnull=False,
-        completed_at__year__gte=first,
-        completed_at__year__lte=last,
-    ).values("course_id")
+    done = (
+        selectors.credited_records(person=person, first_year=first, last_year=last)
+        .filter(course__isnull=False)
+        .values("course_id")
+    )
     offerings = (
         Offering.objects.filter(course__in=courses_counting_for(rule), is_cancelled=False)
         .exclude(course__in=done)
@@ -145,3 +148,45 @@ def home_section(*, person: Person, year: int, today: dt.date) -> HomeSection:
             "is_current_year": year == today.year,
         },
     )
+
+
+def _tenths(hours: Decimal) -> Decimal:
+    """3.00 → 3.0: hours are credited in tenths (courses.services.completion) and shown so."""
+    tenths = hours.quantize(Decimal("0.1"))
+    return tenths if tenths == hours else hours
+
+
+def record_lines(*, person: Person, year: int) -> list[RecordLine]:
+    """The person's credited learning of `year`, one line per projection row, oldest first.
+
+    Registered as 我的學習's record source (reports.apps). Rows that count for nothing (no hours
+    and no course, e.g. a passed exam) are left out; the totals are the learner report's.
+    """
+    records = list(
+        selectors.credited_records(person=person, first_year=year, last_year=year)
+        .select_related("course__competency_axis", "offering")
+        .order_by("occurred_at", "pk")
+    )
+    records = [r for r in records if r.credited_hours or r.course_id]
+    # Completion certificates ride on the completion, not on a statement of their own.
+    numbers: dict = {}
+    for statement_id, number in (
+        Certificate.objects.filter(
+            completion__statement_id__in=[r.statement_id for r in records], revoked_at__isnull=True
+        )
+        .order_by("issued_at", "pk")
+        .values_list("completion__statement_id", "number")
+    ):
+        numbers.setdefault(statement_id, []).append(number)
+    return [
+        RecordLine(
+            occurred_at=r.occurred_at,
+            title=r.course.title if r.course_id else r.external_title,
+            offering_code=r.offering.code if r.offering_id else "",
+            modality=r.modality,
+            category=r.course.competency_axis.name if r.course_id and r.course.competency_axis_id else "",
+            credited_hours=_tenths(r.credited_hours),
+            certificate_numbers=tuple(numbers.get(r.statement_id, ())),
+        )
+        for r in records
+    ]

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from courses.models import CertificationTrack, Course, Offering
 from lms.people.models import Agency, AgencyMembership, Person, for_agency_subtree_q
-from reports.compute.compliance import RuleSpec
+from reports.compute.compliance import CREDITING_VERBS, RuleSpec
 from reports.models import LearningRecord, RequirementRule
 
 
@@ -130,6 +130,14 @@ def record_columns(
     elif people is not None:
         records = records.filter(person__in=people.values("pk"))
     return read_columns(records, names, [RECORD_FIELDS[n] for n in names])
+
+
+def credited_records(*, person: Person, first_year: int, last_year: int) -> QuerySet:
+    """One person's projection rows that credit hours in the years: what compliance sums
+    (compute.compliance.CREDITING_VERBS), read by 我的學習 and the personal record too."""
+    return LearningRecord.objects.filter(
+        person=person, year__gte=first_year, year__lte=last_year, verb__in=CREDITING_VERBS
+    )
 
 
 def certificate_columns(people: QuerySet | None) -> Columns:

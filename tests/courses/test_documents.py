@@ -42,20 +42,22 @@ def embedded_fonts(reader: PdfReader) -> set[str]:
 
 
 @pytest.fixture
-def long_completion():
+def long_completion(django_capture_on_commit_callbacks):
     person = TraineeFactory(name="歐陽立德")
     course = CourseFactory(code="ANN-101", title=LONGEST_TITLE, credit_hours=Decimal(13))
     offering = OfferingFactory(course=course, code="115-ANN-101-01", hours=Decimal(13))
-    return record_completion(
-        person=person,
-        course=course,
-        offering=offering,
-        modality=offering.modality,
-        source=CompletionSource.EXTERNAL,
-        credited_hours=Decimal(13),
-        scheduled_hours=Decimal(13),
-        completed_at=timezone.make_aware(dt.datetime(2026, 11, 18, 16)),
-    )
+    # On commit, as in production, the completion reaches the projection the record reads.
+    with django_capture_on_commit_callbacks(execute=True):
+        return record_completion(
+            person=person,
+            course=course,
+            offering=offering,
+            modality=offering.modality,
+            source=CompletionSource.EXTERNAL,
+            credited_hours=Decimal(13),
+            scheduled_hours=Decimal(13),
+            completed_at=timezone.make_aware(dt.datetime(2026, 11, 18, 16)),
+        )
 
 
 def test_certificate_has_the_whole_long_title_and_number_in_the_taiwan_face(client, long_completion):
@@ -73,21 +75,24 @@ def test_certificate_has_the_whole_long_title_and_number_in_the_taiwan_face(clie
     assert embedded_fonts(reader) and all(name.startswith("AR-PL-UMing-TW") for name in embedded_fonts(reader))
 
 
-def test_learning_record_wraps_long_titles_and_breaks_pages_with_every_row_whole(client, long_completion):
+def test_learning_record_wraps_long_titles_and_breaks_pages_with_every_row_whole(
+    client, long_completion, django_capture_on_commit_callbacks
+):
     person = long_completion.person
     for n in range(45):  # enough rows for several A4 pages
         course = CourseFactory(code=f"LONG-{n:02d}", title=f"第{n:02d}門：{LONGEST_TITLE}", credit_hours=Decimal(2))
         offering = OfferingFactory(course=course, code=f"115-LONG-{n:02d}", hours=Decimal(2))
-        record_completion(
-            person=person,
-            course=course,
-            offering=offering,
-            modality=offering.modality,
-            source=CompletionSource.ATTENDANCE,
-            credited_hours=Decimal(2),
-            scheduled_hours=Decimal(2),
-            completed_at=timezone.make_aware(dt.datetime(2026, 3, 1, 9) + dt.timedelta(days=n)),
-        )
+        with django_capture_on_commit_callbacks(execute=True):
+            record_completion(
+                person=person,
+                course=course,
+                offering=offering,
+                modality=offering.modality,
+                source=CompletionSource.ATTENDANCE,
+                credited_hours=Decimal(2),
+                scheduled_hours=Decimal(2),
+                completed_at=timezone.make_aware(dt.datetime(2026, 3, 1, 9) + dt.timedelta(days=n)),
+            )
     client.force_login(person.user)
     response = client.get("/learning/record.pdf?year=2026")
     text, reader = pdf_text(response.content)

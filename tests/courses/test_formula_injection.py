@@ -16,12 +16,15 @@ from tests.tabular.test_writer import PAYLOADS
 pytestmark = pytest.mark.django_db
 
 
-def test_learning_record_csv_and_pdf_quote_every_formula_leading_course_title(client):
+def test_learning_record_csv_and_pdf_quote_every_formula_leading_course_title(
+    client, django_capture_on_commit_callbacks
+):
     person = TraineeFactory()
     for payload in PAYLOADS.values():
         offering = OfferingFactory(hours=Decimal("6"), sessions=[6], course__title=payload)
         enrollment = EnrollmentFactory(offering=offering, person=person)
-        record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="present")
+        with django_capture_on_commit_callbacks(execute=True):  # the projection follows on commit
+            record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="present")
     client.force_login(person.user)
     year = timezone.localdate().year
 

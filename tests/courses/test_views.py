@@ -66,10 +66,11 @@ def test_trainee_cancels_from_my_learning(client, open_offering):
 
 
 @pytest.fixture
-def completed():
+def completed(django_capture_on_commit_callbacks):
     offering = OfferingFactory(hours=Decimal("6"), sessions=[6])
     enrollment = EnrollmentFactory(offering=offering)
-    record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="present")
+    with django_capture_on_commit_callbacks(execute=True):  # the projection follows on commit
+        record_attendance(enrollment=enrollment, session=offering.sessions.get(), status="present")
     return enrollment
 
 
