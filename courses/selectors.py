@@ -86,10 +86,6 @@ def learning_record_in_year(*, person, year: int) -> list[trainee_home.RecordLin
     return trainee_home.learning_record(person=person, year=year)
 
 
-# The name courses/views.py calls (that module is being split; the call moves to the new name then).
-completions_in_year = learning_record_in_year
-
-
 def hours_summary(lines) -> dict:
     """Total hours and hours per modality and per category (competency axis) of a year's record lines."""
     by_modality: dict[str, Decimal] = {}

@@ -65,7 +65,7 @@ def my_learning(request):
         return _no_learner_profile(request)
     today = timezone.localdate()
     year = params.parse_year(request.GET.get("year"))
-    completions = list(selectors.completions_in_year(person=person, year=year))
+    completions = selectors.learning_record_in_year(person=person, year=year)
     enrollments = selectors.my_enrollments(person=person) if year == today.year else []
     now = timezone.now()
     for enrollment in enrollments:
@@ -97,7 +97,7 @@ def learning_record(request, fmt: str):
     if person is None:
         return _no_learner_profile(request)
     year = params.parse_year(request.GET.get("year"))
-    completions = list(selectors.completions_in_year(person=person, year=year))
+    completions = selectors.learning_record_in_year(person=person, year=year)
     if fmt == "csv":
         response = HttpResponse(documents.learning_record_csv(completions=completions), content_type="text/csv")
     else:
