@@ -54,6 +54,13 @@ def _mentions_activity(activity: str) -> Q:
     return Q(seq__in=StatementActivity.objects.filter(activity_id=activity).values("statement_id"))
 
 
+def _side_row_of(model: type[StatementActivity] | type[StatementAgent], **key: str) -> Q:
+    """This statement has a side row with this key: one probe of the side table's (key, stored,
+    statement) index per statement, since side rows carry their statement's `stored`. (An IN over
+    every side row of the key would read them all, thousands for a course.)"""
+    return Q(Exists(model.objects.filter(**key, stored=OuterRef("stored"), statement_id=OuterRef("seq"))))
+
+
 def _target_conditions(query: StatementQuery, authority_of: Credential | None) -> list[Q]:
     """The filters as Statement conditions, one alternative per agent column (OR-ed by the caller).
 
@@ -66,7 +73,7 @@ def _target_conditions(query: StatementQuery, authority_of: Credential | None) -
         activity = iri_key(query.activity)
         on_row = Q(object_activity_id=activity)
         if query.related_activities:
-            on_row |= _mentions_activity(activity)
+            on_row |= _side_row_of(StatementActivity, activity_id=activity)
         common &= on_row
     if query.registration is not None:
         common &= Q(registration=query.registration)
@@ -75,7 +82,7 @@ def _target_conditions(query: StatementQuery, authority_of: Credential | None) -
     key = agent_key(query.agent)
     alternatives = [common & Q(actor_key=key), common & Q(object_agent_key=key)]
     if query.related_agents:
-        alternatives.append(common & Q(seq__in=StatementAgent.objects.filter(agent_key=key).values("statement_id")))
+        alternatives.append(common & _side_row_of(StatementAgent, agent_key=key))
         if authority_of is not None:
             alternatives.append(common & Q(credential=authority_of))
     return alternatives
