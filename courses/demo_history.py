@@ -10,6 +10,13 @@
 - The procurement exam's result file is imported with `import_assessment_results`; the cyber-security
   written test is entered as staff do on the results page (`record_assessment_result`).
 - Evaluations (訓後滿意度) are stored for part of the completed enrolments.
+- Four extra cohorts of the yearly cyber-security certificate class (CERTIFICATE_COHORTS) are dated
+  so that certificates have expired, were renewed before expiry, and expire within 30 and within 90
+  days of today: the expiring-certificates report and 我的學習 show every state.
+
+The history describes the past: `load_demo` loads it inside `notices.suppression.notices_suppressed`
+(courses does not import notices), then `load_present` (the demo trainee's running enrolments),
+whose notices do go out.
 
 Deterministic: every draw comes from seeded generators keyed on the person, course or offering, and
 dates are counted from `today`. Idempotent: each offering, batch of statements and exam is skipped
@@ -27,6 +34,7 @@ import random
 import uuid
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -36,6 +44,7 @@ from courses.models import (
     Assessment,
     AssessmentResult,
     Attendance,
+    Certificate,
     Course,
     CourseEvaluation,
     Enrollment,
@@ -47,6 +56,7 @@ from courses.services.certification import barred_reasons, record_assessment_res
 from courses.services.enrollment import eligibility_problems
 from courses.services.external import map_external_activity
 from courses.services.imports import import_assessment_results, import_meeting_report, import_roster_file
+from courses.services.renewal import renew_certificate, renewal_progress
 from lms.people.models import Person
 from xapi import api as xapi_api
 
@@ -78,6 +88,17 @@ PENDING_ACTIVITY = ("https://elearn.hrd.gov.tw/mooc/course/ltc-2030", "高齡社
 PENDING_LEARNER = "E0000002"  # whatever the city's size, someone has taken the unmapped course
 ACCEPTED_ACTIVITY = ("https://elearning.taipei/mpage/course/reading-club", "公務人員讀書會：閱讀推廣", Decimal(2))
 
+# The cyber-security certificate (CYB-GEN) is valid 12 months from its test, taken on the class's
+# last day. Cohorts of its class whose last day is (12 months - N days) ago hold certificates that
+# expire N days from today: (term, N). Of the -60 cohort, those who had earned the 3 hours were
+# renewed 25 days before expiry (renew_certificate, as staff do: 已換證 and a new 有效 one), the others
+# expired two months ago; the -20 cohort was left unrenewed, so its certificates expired 20 days
+# ago (the expired notice is still due). The demo trainee is in the 30-day cohort (即將到期).
+CYBER_CLASS = "CYB-101"
+CERTIFICATE_COHORTS = [(91, -60), (92, -20), (93, 20), (94, 60)]
+RENEWED_COHORT = 91
+TRAINEE_COHORT = 93
+
 
 def _rng(*key) -> random.Random:
     return random.Random(":".join(str(k) for k in key))  # noqa: S311 — demo data, not security
@@ -99,15 +120,23 @@ def _aware(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
 
 
 def load_history(*, staff_user, today: dt.date | None = None) -> dict[str, int]:
-    """Load what is missing of the history; returns counts of what this run added."""
+    """Load what is missing of the history; returns counts of what this run added.
+
+    Everything here happened before today: load it with notices suppressed (load_demo does).
+    """
     today = today or timezone.localdate()
     start = history_start(today)
-    counts = {"offerings": _ensure_past_offerings(today, start)}
+    counts = {"offerings": _ensure_past_offerings(today, start) + _ensure_certificate_cohorts(today)}
     counts["classes"] = _load_classes(today, start, staff_user)
     counts["statements"] = _load_platform_statements(today, start, staff_user)
     counts["results"] = _load_exam_results(today, staff_user)
-    _load_trainee_enrolments(today)
+    counts["renewed"] = _renew_cohort(today)
     return counts
+
+
+def load_present(*, today: dt.date | None = None) -> None:
+    """What happens today, after the history: the demo trainee enrols in a course and a class."""
+    _load_trainee_enrolments(today or timezone.localdate())
 
 
 # --- Catalog of the past year ------------------------------------------------------------------
@@ -133,6 +162,57 @@ def _ensure_past_offerings(today: dt.date, start: dt.date) -> int:
     return created
 
 
+def _cohort(term: int, today: dt.date) -> tuple[str, dt.date]:
+    """A cohort's offering code (ROC year of its last day) and the latest its last day may be."""
+    days_to_expiry = dict(CERTIFICATE_COHORTS)[term]
+    last_day = today - relativedelta(months=12) + dt.timedelta(days=days_to_expiry)
+    return f"{last_day.year - 1911}-{CYBER_CLASS}-{term}", last_day
+
+
+def _ensure_certificate_cohorts(today: dt.date) -> int:
+    """The cyber-security classes whose certificates expire at CERTIFICATE_COHORTS' distances from today."""
+    from courses.demo import _create_offering, _sessions_for
+
+    course = Course.objects.filter(code=CYBER_CLASS).first()
+    if course is None:
+        return 0
+    created = 0
+    for term, _days_to_expiry in CERTIFICATE_COHORTS:
+        code, last_day = _cohort(term, today)
+        if Offering.objects.filter(code=code).exists():
+            continue
+        begin = last_day
+        while _sessions_for(begin, course.credit_hours)[-1][0] > last_day:
+            begin -= dt.timedelta(days=1)
+        _create_offering(course, code=code, term=term, start=begin, rng=_rng("offering", code))
+        created += 1
+    return created
+
+
+def _renew_cohort(today: dt.date) -> int:
+    """RENEWED_COHORT's certificates were renewed 25 days before expiry where the holder had the hours."""
+    offering = Offering.objects.filter(code=_cohort(RENEWED_COHORT, today)[0]).first()
+    if offering is None:
+        return 0
+    taken_on = offering.end_date
+    certificates = Certificate.objects.filter(
+        kind=Certificate.Kind.CERTIFICATION,
+        track__code="CYB-GEN",
+        person__enrollments__offering=offering,
+        valid_until=taken_on + relativedelta(months=12),
+        superseded_at__isnull=True,
+        revoked_at__isnull=True,
+    ).select_related("track")
+    now = _aware(taken_on + relativedelta(months=12) - dt.timedelta(days=25), 10)
+    renewed = 0
+    for certificate in certificates.order_by("number"):
+        progress = renewal_progress(certificate)
+        if progress is not None and progress.is_met():
+            renew_certificate(certificate=certificate, now=now)
+            renewed += 1
+    return renewed
+
+
 # --- Classroom and remote classes: rosters and meeting reports -----------------------------------
 
 ROSTER_STATUS = [("出席", 86), ("遲到", 6), ("早退", 4), ("缺席", 4)]
@@ -156,6 +236,11 @@ def _pick_people(offering: Offering, people: list[Person], size: int) -> list[Pe
         or offering.course.eligible_agency_kinds
         or offering.course.prerequisites.exists()
     )
+    trainee = next((p for p in people if p.employee_number == DEMO_TRAINEE), None)
+    if trainee is not None and offering.code.endswith(f"-{CYBER_CLASS}-{TRAINEE_COHORT}"):
+        # The demo trainee holds a certificate about to expire (我的學習 shows 即將到期 and the hours to renew).
+        chosen.append(trainee)
+        seen.add(trainee.pk)
     for _attempt in range(size * (40 if restricted else 3)):
         person = people[rng.randrange(len(people))]
         if person.pk in seen:
@@ -468,7 +553,9 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
             uploaded = SimpleUploadedFile("pcc-results.csv", ("\ufeff" + out.getvalue()).encode("utf-8"))
             recorded += import_assessment_results(assessment=procurement, uploaded=uploaded, recorded_by=staff_user)
     cyber = Assessment.objects.filter(track__code="CYB-GEN").first()
-    if cyber is not None and not AssessmentResult.objects.filter(assessment=cyber).exists():
+    if cyber is not None:
+        # Per person, so classes added to the history later (the certificate cohorts) get their test.
+        tested = set(AssessmentResult.objects.filter(assessment=cyber).values_list("person_id", "taken_on"))
         enrollments = (
             Enrollment.objects.filter(offering__course__code="CYB-101", status=Enrollment.Status.COMPLETED)
             .select_related("person", "offering")
@@ -476,6 +563,8 @@ def _load_exam_results(today: dt.date, staff_user) -> int:
         )
         for enrollment in enrollments:
             taken_on = enrollment.offering.end_date
+            if (enrollment.person_id, taken_on) in tested:
+                continue
             if barred_reasons(person=enrollment.person, track=cyber.track):
                 continue  # attended too little to sit the test
             rng = _rng("cyber", enrollment.person.employee_number)

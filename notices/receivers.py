@@ -3,7 +3,8 @@
 Enrolment changes come from courses.signals (sent on commit). Offerings are edited in the
 catalog admin, so their saves (and their session days') are watched through post_save; the
 service compares the saved schedule with the one last announced, so several saves in one
-transaction announce one change.
+transaction announce one change. Inside `notices_suppressed()` (notices/suppression.py: loading
+past history) every receiver returns at once.
 """
 
 from __future__ import annotations
@@ -11,10 +12,14 @@ from __future__ import annotations
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from notices.suppression import skip_if_suppressed
+
 
 def on_enrollment_changed(sender, enrollment, change, by_user=None, reason="", position=None, **kwargs) -> None:
     from notices.services.events import notify_enrollment_change
 
+    if skip_if_suppressed():
+        return
     notify_enrollment_change(
         enrollment_id=enrollment.pk, change=change, by_user=by_user, reason=reason, position=position
     )
@@ -27,14 +32,14 @@ def _after_commit(task, object_id: int) -> None:
 def on_offering_saved(sender, instance, raw=False, **kwargs) -> None:
     from notices.tasks import announce_offering_changes_task
 
-    if not raw:
+    if not raw and not skip_if_suppressed():
         _after_commit(announce_offering_changes_task, instance.pk)
 
 
 def on_session_saved(sender, instance, raw=False, **kwargs) -> None:
     from notices.tasks import announce_offering_changes_task
 
-    if not raw and instance.offering_id:
+    if not raw and instance.offering_id and not skip_if_suppressed():
         _after_commit(announce_offering_changes_task, instance.offering_id)
 
 
@@ -42,7 +47,7 @@ def on_record_created(sender, instance, created=False, raw=False, **kwargs) -> N
     from courses.models import AssessmentResult, Certificate, Completion
     from notices.services import events
 
-    if raw or not created:
+    if raw or not created or skip_if_suppressed():
         return
     handler = {
         Completion: lambda: events.notify_completion(completion_id=instance.pk),

@@ -61,6 +61,9 @@ def _counts() -> dict:
         )
     }
     counts["statements"] = xapi_api.count_statements()
+    from notices.models import Notice
+
+    counts["notices"] = Notice.objects.count()
     return counts
 
 
@@ -153,3 +156,38 @@ def _check_history():
     trainee = Person.objects.get(employee_number="E0000001")
     assert Completion.objects.filter(person=trainee, completed_at__year=today.year - 1).exists()
     assert trainee.enrollments.filter(status=Enrollment.Status.ENROLLED, offering__modality=Modality.ELEARNING).exists()
+
+    _check_certificate_states(today, trainee)
+    _check_notices(today)
+
+
+def _check_certificate_states(today, trainee):
+    """Certificates have expired, were renewed, and expire within 30 and within 90 days (docs/demo.md)."""
+    from courses.services.renewal import CertificateState, certificate_state
+
+    certification = Certificate.objects.filter(kind=Certificate.Kind.CERTIFICATION, track__code="CYB-GEN")
+    states = {certificate_state(c, today=today) for c in certification}
+    assert {CertificateState.VALID, CertificateState.EXPIRING, CertificateState.EXPIRED} <= states
+    assert CertificateState.RENEWED in states and certification.filter(renews__isnull=False).exists()
+    within_30 = builders.build_expiring_certificates(agency=None, days=30, today=today)
+    within_90 = builders.build_expiring_certificates(agency=None, days=90, today=today)
+    assert within_30 and all(row["days_left"] <= 30 for row in within_30)
+    assert len(within_90) > len(within_30) and any(30 < row["days_left"] <= 90 for row in within_90)
+    # The demo trainee's own certificate is about to expire: 我的學習 says so.
+    [own] = [c for c in certification.filter(person=trainee) if certificate_state(c, today=today) != "renewed"]
+    assert certificate_state(own, today=today) == CertificateState.EXPIRING and 0 < (own.valid_until - today).days <= 30
+
+
+def _check_notices(today):
+    """Nobody is told about the past: only what describes today becomes a notice (docs/notices.md)."""
+    from notices.models import Notice, NoticeKind
+
+    notices = Notice.objects.all()
+    assert notices.count() < 200, notices.count()  # the history used to queue a notice per record
+    assert not notices.filter(kind=NoticeKind.ASSESSMENT_RESULT).exists()  # every exam is in the past
+    # The certificates expiring or expired now are told so, as the daily run would tell them today.
+    expiring = notices.filter(kind=NoticeKind.CERTIFICATE_EXPIRING)
+    assert expiring.filter(key__endswith=":expiring:30").exists() and expiring.filter(key__endswith=":expiring:90")
+    assert notices.filter(kind=NoticeKind.CERTIFICATE_EXPIRED).exists()
+    # The demo trainee's enrolments of today are confirmed to them.
+    assert notices.filter(recipient__employee_number="E0000001", kind=NoticeKind.ENROLLMENT_CONFIRMED).exists()
