@@ -125,7 +125,7 @@ def xlsx_bytes(table: str, rows: Iterable[dict], *, note: str = "") -> bytes:
     return tabular.xlsx_bytes(header, body, sheet_title=str(_("報表")), extra_sheets=notes)
 
 
-def render(table: str, rows: list[dict], file_format: str, *, note: str = "") -> tuple[bytes, str]:
+def render(table: str, rows: Iterable[dict], file_format: str, *, note: str = "") -> tuple[bytes, str]:
     """(content, content type) for `file_format` "csv" or "xlsx"."""
     if file_format == "csv":
         return csv_bytes(table, rows), "text/csv; charset=utf-8"
