@@ -22,8 +22,6 @@ from notices.services.preferences import reset_calendar_token
 from notices.services.queueing import preference_for
 from notices.services.sending import resend_notice
 
-staff_required = training_staff_required
-
 
 def _person(request) -> Person:
     person = Person.objects.filter(user=request.user).first()
@@ -87,7 +85,7 @@ def calendar_feed(request, token: str):
     return response
 
 
-@staff_required
+@training_staff_required
 def staff_log(request):
     status, kind, query = request.GET.get("status", ""), request.GET.get("kind", ""), request.GET.get("q", "").strip()
     notices = selectors.sent_log(status=status, kind=kind, query=query)
@@ -106,7 +104,7 @@ def staff_log(request):
     )
 
 
-@staff_required
+@training_staff_required
 @require_POST
 def resend(request, pk: int):
     notice = get_object_or_404(Notice, pk=pk)

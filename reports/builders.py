@@ -75,7 +75,7 @@ def _load(agency: Agency | None, year: int, as_of: dt.date, rules: list[RuleSpec
             last_year=year,
             names=selectors.COMPLIANCE_RECORD_COLUMNS,
         ),
-        frames.RECORD_DTYPES,
+        frames.COMPLIANCE_RECORD_DTYPES,
     )
     courses = frames.to_frame(selectors.course_columns(), {"course_id": "int64", "axis_id": "float64"})
     course_topics = frames.to_frame(selectors.course_topic_columns(), {"course_id": "int64", "topic_id": "int64"})

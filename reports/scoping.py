@@ -38,6 +38,17 @@ def resolve_agency(user, code: str | None) -> Agency | None:
     return agency
 
 
+def may_see_run(user, run) -> bool:
+    """A background run's page and file: staff, or the officer who asked for it while its agency is
+    still inside their subtree (a moved or ended binding loses the files of the old agency)."""
+    if roles.is_training_staff(user):
+        return True
+    if run.requested_by_id != user.pk:
+        return False
+    own = roles.officer_subtree(user)
+    return own is not None and run.agency is not None and run.agency.path.startswith(own.path)
+
+
 def resolve_learner(user, employee_number: str | None) -> Person:
     """The learner whose report is asked for: yourself by default, others only within your scope."""
     if not employee_number:

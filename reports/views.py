@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -44,6 +45,30 @@ def download(table: str, rows: list[dict], file_format: str, filename: str) -> H
     response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}.{file_format}"'
     return response
+
+
+def _downloads(agency: Agency | None, year: int, items: list[tuple[str, str, str, str]]) -> dict:
+    """The page's downloads: (run kind, ?table=, format, label) as links, or as buttons that start a
+    background run when the scope is too large to build in the request (runs.download_in_background)."""
+    in_background = runs.download_in_background(agency=agency)
+    downloads = []
+    for kind, table, file_format, label in items:
+        params = {"year": year, "agency": agency.code if agency else "", **({"table": table} if table else {})}
+        downloads.append(
+            {"kind": kind, "format": file_format, "label": label, "query": urlencode({**params, "format": file_format})}
+        )
+    return {"downloads": downloads, "downloads_in_background": in_background}
+
+
+def _too_large_for_the_request(request, agency: Agency | None) -> HttpResponse | None:
+    """For a download over a large scope: back to the page, whose buttons start a background run."""
+    if not runs.download_in_background(agency=agency):
+        return None
+    messages.info(request, _("此範圍的報表較大，改由背景產製：請按下方按鈕，完成後即可下載。"))
+    params = request.GET.copy()
+    for name in ("format", "table"):
+        params.pop(name, None)
+    return redirect(f"{request.path}?{params.urlencode()}")
 
 
 def _agency_report_request(request) -> tuple[int, str | None, Agency | None]:
@@ -95,11 +120,14 @@ def index(request):
 @login_required
 def compliance(request):
     year, file_format, agency = _agency_report_request(request)
-    report = builders.build_compliance_report(year=year, agency=agency)
     if file_format:
         table = request.GET.get("table", "agencies")
         if table not in ("agencies", "noncompliant"):
             raise BadRequest(_("table 必須是 agencies 或 noncompliant。"))
+        if background := _too_large_for_the_request(request, agency):
+            return background
+    report = builders.build_compliance_report(year=year, agency=agency)
+    if file_format:
         key = "compliance_agencies" if table == "agencies" else "noncompliant"
         name = f"{key}-{year}-{agency.code if agency else 'city'}"
         if key == "noncompliant":
@@ -143,6 +171,16 @@ def compliance(request):
             "page_query": _query_without_page(request),
             "placement_note": runs.PLACEMENT_NOTE,
             "run_kinds": [(ReportRun.Kind.COMPLIANCE, _("機關達成率")), (ReportRun.Kind.NONCOMPLIANT, _("未達成名單"))],
+            **_downloads(
+                agency,
+                year,
+                [
+                    (ReportRun.Kind.COMPLIANCE, "agencies", "xlsx", _("下載機關達成率（XLSX）")),
+                    (ReportRun.Kind.COMPLIANCE, "agencies", "csv", _("下載機關達成率（CSV）")),
+                    (ReportRun.Kind.NONCOMPLIANT, "noncompliant", "xlsx", _("下載未達成名單（XLSX）")),
+                    (ReportRun.Kind.NONCOMPLIANT, "noncompliant", "csv", _("下載未達成名單（CSV）")),
+                ],
+            ),
             **_year_context(year),
         },
     )
@@ -178,6 +216,8 @@ def learner(request):
 @login_required
 def certification(request):
     year, file_format, agency = _agency_report_request(request)
+    if file_format and (background := _too_large_for_the_request(request, agency)):
+        return background
     report = builders.build_certification_report(year=year, agency=agency)
     if file_format:
         return download("certification", exports.certification_rows(report), file_format, f"certification-{year}")
@@ -193,6 +233,14 @@ def certification(request):
             "agency": agency,
             "agency_choices": _agency_choices(request),
             "chart": chart,
+            **_downloads(
+                agency,
+                year,
+                [
+                    (ReportRun.Kind.CERTIFICATION, "", "xlsx", _("下載（XLSX）")),
+                    (ReportRun.Kind.CERTIFICATION, "", "csv", _("下載（CSV）")),
+                ],
+            ),
             **_year_context(year),
         },
     )
@@ -201,6 +249,8 @@ def certification(request):
 @login_required
 def center(request):
     year, file_format, agency = _agency_report_request(request)
+    if file_format and (background := _too_large_for_the_request(request, agency)):
+        return background
     report = builders.build_center_report(year=year, agency=agency)
     if file_format:
         return download("center", exports.center_rows(report), file_format, f"center-{year}")
@@ -222,6 +272,14 @@ def center(request):
             "agency_choices": _agency_choices(request),
             "month_chart": month_chart,
             "modality_chart": modality_chart,
+            **_downloads(
+                agency,
+                year,
+                [
+                    (ReportRun.Kind.CENTER, "", "xlsx", _("下載（XLSX）")),
+                    (ReportRun.Kind.CENTER, "", "csv", _("下載（CSV）")),
+                ],
+            ),
             **_year_context(year),
         },
     )
@@ -253,8 +311,8 @@ def request_run(request):
 
 
 def _own_run(request, pk: int) -> ReportRun:
-    run = get_object_or_404(ReportRun, pk=pk)
-    if run.requested_by_id != request.user.pk and not roles.is_training_staff(request.user):
+    run = get_object_or_404(ReportRun.objects.select_related("agency"), pk=pk)
+    if not scoping.may_see_run(request.user, run):
         raise Http404
     return run
 
