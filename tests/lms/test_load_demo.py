@@ -79,6 +79,10 @@ def test_load_demo_builds_the_catalog_the_issue_asks_for_and_a_rerun_changes_not
     call_command("load_demo", "--learners", LEARNERS, stdout=io.StringIO())
     assert _counts() == first
     _check_history()
+    # Completion, the LRS and the projection agree on the demo data (issue 9, docs/integrity.md).
+    reconciled = io.StringIO()
+    call_command("reconcile_records", stdout=reconciled)
+    assert reconciled.getvalue().strip().endswith("0 difference(s)")
 
     assert Agency.objects.count() >= 30
     assert Agency.objects.filter(kind=AgencyKind.DISTRICT_OFFICE).count() == 38
