@@ -46,10 +46,6 @@ def _decimal(value) -> Decimal | None:
         return None
 
 
-# Only the LMS's own normalised statement is credited (courses/vocabulary.py); one answer, failing closed.
-_is_lms_issued = lrs.is_issued_by_lms
-
-
 def _employee_number(statement: dict) -> str | None:
     account = (statement.get("actor") or {}).get("account") or {}
     if account.get("homePage") != HOME_PAGE:
@@ -90,7 +86,7 @@ def projected_rows(*, statements: Iterable[dict]) -> list[LearningRecord]:
     parsed = []
     for statement in statements:
         verb = PROJECTED_VERBS.get((statement.get("verb") or {}).get("id"))
-        if verb is None or not _is_lms_issued(statement):
+        if verb is None or not lrs.is_issued_by_lms(statement):
             continue
         number = _employee_number(statement)
         occurred_at = _occurred_at(statement)
@@ -165,7 +161,7 @@ def projected_statement_ids(*, statements: Iterable[dict]) -> list[str]:
     return [
         s["id"]
         for s in statements
-        if (s.get("verb") or {}).get("id") in PROJECTED_VERBS and _is_lms_issued(s) and "id" in s
+        if (s.get("verb") or {}).get("id") in PROJECTED_VERBS and lrs.is_issued_by_lms(s) and "id" in s
     ]
 
 

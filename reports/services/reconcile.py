@@ -10,15 +10,17 @@ difference can arise (a process dying between the LRS's commit and the queue row
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from itertools import islice
 
 from courses.models import Completion
 from courses.services.external import correct_for_voided_statement
 from courses.vocabulary import Extensions
 from reports import lrs
 from reports.models import LearningRecord
-from reports.services.projection import PROJECTED_VERBS, _is_lms_issued, projected_rows, sync_projection
+from reports.services.projection import PROJECTED_VERBS, projected_rows, sync_projection
 
 CHUNK = 2000
 
@@ -31,9 +33,11 @@ class Difference:
     repairable: bool
 
 
-def _chunks(items: list, size: int = CHUNK):
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
+def _chunks(items: Iterable, size: int = CHUNK):
+    """Lists of at most `size` items; an iterator is read one chunk at a time."""
+    items = iter(items)
+    while chunk := list(islice(items, size)):
+        yield chunk
 
 
 def _completion_differences() -> list[Difference]:
@@ -67,8 +71,8 @@ def _completion_differences() -> list[Difference]:
 def _projection_differences() -> list[Difference]:
     expected: dict[uuid.UUID, Decimal] = {}
     for verb in PROJECTED_VERBS:
-        statements = [s for s in lrs.iter_statements(verb=verb, ascending=True) if _is_lms_issued(s)]
-        for chunk in _chunks(statements):
+        # projected_rows keeps only the LMS's own statements (lrs.is_issued_by_lms, failing closed).
+        for chunk in _chunks(lrs.iter_statements(verb=verb, ascending=True)):
             expected.update({row.statement_id: row.credited_hours for row in projected_rows(statements=chunk)})
     actual = dict(LearningRecord.objects.values_list("statement_id", "credited_hours"))
     found = []
